@@ -1,0 +1,11 @@
+"""Entry point of the cleaner service: `python -m services.cleaner.app` (or `claimwire service cleaner`)."""
+
+from shared.service import run
+
+
+def main() -> None:
+    run("cleaner")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""Entry point of the extractor service: `python -m services.extractor.app` (or `claimwire service extractor`)."""
+
+from shared.service import run
+
+
+def main() -> None:
+    run("extractor")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Attribution cues and speaker vocabulary as data.
+
+Everything here is plain English vocabulary, not tuned to any article: the verbs that introduce
+speech ("said", "warned"), how each one takes its content, the nouns that name a role or an
+institution ("spokesman", "ministry"), and the small words that may sit between a speaker and its
+verb ("also", "has"). ``attribution`` compiles the regexes from these sets once at import.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def _forms(lemma: str) -> set[str]:
+    """Regular inflections of a cue verb: base, -s, -ed, -ing (enough for English cue verbs)."""
+    if lemma.endswith("e"):
+        stem = lemma[:-1]
+        return {lemma, lemma + "s", stem + "ed", stem + "ing"}
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        stem = lemma[:-1]
+        return {lemma, stem + "ies", stem + "ied", lemma + "ing"}
+    if lemma.endswith(("sh", "ch", "ss", "x")):
+        return {lemma, lemma + "es", lemma + "ed", lemma + "ing"}
+    return {lemma, lemma + "s", lemma + "ed", lemma + "ing"}
+
+
+def _table(lemmas: str, irregular: str = "") -> frozenset[str]:
+    """All forms of the space-separated ``lemmas`` plus explicitly listed ``irregular`` forms."""
+    forms: set[str] = set(irregular.split())
+    for lemma in lemmas.split():
+        forms |= _forms(lemma)
+    return frozenset(forms)
+
+
+# Verbs whose content is a clause ("X said (that) ...", "..., X said").
+SAY: Final = _table(
+    "say add note stress warn claim allege insist argue assert contend maintain explain "
+    "acknowledge disclose confirm announce report reveal declare state suggest predict estimate "
+    "concede complain promise recall testify emphasize emphasise reiterate observe remark "
+    "indicate conclude deny boast respond reply answer joke quip recount vow pledge caution "
+    "counter charge believe think fear hope worry agree admit tweet post "
+    "write suspect speculate surmise lament",
+    "said saying says wrote written writes writing thought thinks thinking admitted admitting "
+    "admits regretted regretting pointed_out points_out pointing_out",
+)
+# Verbs that take an addressee before the clause ("X told reporters (that) ...").
+TELL: Final = _table(
+    "tell inform assure remind notify advise brief",
+    "told tells telling",
+)
+# Verbs whose content is an object plus complement ("X urged Y to ...", "X accused Y of ...").
+OBJECT: Final = _table(
+    "urge ask accuse encourage implore beg invite demand blame criticize criticise "
+    "question condemn praise dismiss reject defend welcome",
+    "called_on calls_on calling_on call_on called_for calls_for calling_for call_for",
+)
+# Verbs that only attribute when they report a text or a finding ("a poll shows ...").
+FINDING: Final = _table("show find", "found finds finding showed shown shows showing")
+
+# Multi-word cues are written with "_" above; the regex builder turns "_" into whitespace.
+ALL_VERBS: Final = SAY | TELL | OBJECT
+
+# Words allowed between a speaker and its cue verb ("Peskov has also said").
+AUX: Final = frozenset(
+    "has have had also again later then repeatedly previously publicly privately recently once "
+    "often further still reportedly simply even already just quickly immediately subsequently "
+    "would will could may might did does do is was were are has_since first initially long "
+    "separately specifically earlier frequently flatly bluntly angrily openly explicitly "
+    "emphatically falsely wrongly correctly rightly accurately directly".split()
+)
+# Addressees and media that may follow "told" ("told reporters", "told Reuters").
+ADDRESSEES: Final = frozenset(
+    "reporters journalists the press newsmen correspondents lawmakers senators supporters "
+    "voters crowd audience interviewer".split()
+)
+
+# Role nouns: heads of descriptions that can be speakers ("the spokesman", "the ministry").
+ROLES: Final = frozenset(
+    "spokesman spokeswoman spokesperson spokesmen spokespeople secretary minister ministry "
+    "president vice-president premier chancellor governor mayor senator congressman "
+    "congresswoman lawmaker lawmakers representative official officials source sources aide "
+    "aides adviser advisers advisor advisors director chairman chairwoman chair head chief "
+    "leader leaders manager ambassador envoy diplomat diplomats general commander officer "
+    "officers police prosecutor prosecutors attorney attorneys lawyer lawyers judge justices "
+    "court department agency office committee commission council government administration "
+    "campaign party member members analyst analysts expert experts economist economists "
+    "researcher researchers scientist scientists critic critics supporter supporters "
+    "opponent opponents candidate nominee challenger rival incumbent founder owner executive "
+    "executives ceo investigators investigator authorities authority organization "
+    "organisation group union association institute foundation firm company bank fund "
+    "network newspaper paper report study survey poll polls statement letter complaint "
+    "ruling filing memo document documents data figures website service services military "
+    "army ministries kremlin whitehouse embassy mission delegation team staff staffer "
+    "staffers representatives residents witnesses witness activists activist protesters "
+    "organizers organisers democrats republicans voters people observers insiders "
+    "operatives surrogate surrogates strategist strategists pollster pollsters historian "
+    "historians professor professors doctor doctors physician author authors writer editor "
+    "editors columnist host anchor moderator announcer narrator commentator administrator "
+    "administrators regulator regulators inspector inspectors monitor monitors observer "
+    "separatists rebels militants insurgents forces troops side premier deputy deputies "
+    "counterpart".split()
+)
+# Capitalised words that are titles, not names ("Russian President Vladimir Putin").
+TITLES: Final = frozenset(
+    "mr mr. mrs mrs. ms ms. dr dr. prof prof. gen gen. lt lt. col col. sgt sgt. capt capt. "
+    "adm adm. maj maj. gov gov. sen sen. rep rep. rev rev. sir lord lady dame president "
+    "vice prime minister secretary senator governor mayor judge justice chairman chairwoman "
+    "chair speaker spokesman spokeswoman spokesperson director ambassador general admiral "
+    "colonel captain sergeant lieutenant major commander chief attorney representative "
+    "congressman congresswoman councilman councilwoman pope king queen prince princess "
+    "sheikh emir premier chancellor deputy acting former retired interim late pastor "
+    "rabbi father bishop cardinal detective officer inspector professor dean sheriff "
+    "superintendent commissioner treasurer auditor comptroller leader head founder ceo "
+    "chairperson envoy minister. advisor adviser aide coach anchor host moderator "
+    "assemblyman assemblywoman delegate president-elect".split()
+)
+# Lower-case modifiers that may open a speaker description ("a senior official").
+MODIFIERS: Final = frozenset(
+    "a an the another two three four several many some most other top senior former retired "
+    "longtime long-time veteran chief deputy acting interim foreign local state federal "
+    "national regional international military political independent anonymous unnamed "
+    "leading prominent key new outgoing incoming his her their its our one both each all "
+    "few more vice-presidential presidential congressional republican democratic "
+    "conservative liberal progressive nonpartisan bipartisan assistant press public "
+    "government western eastern russian ukrainian american french british german chinese "
+    "european this that these those such".split()
+)
+PRONOUNS: Final = frozenset("he she they it we i you".split())
+PERSON_PRONOUNS: Final = frozenset({"he", "she"})
+# Nouns for the text that carries a statement: its author is the speaker ("a statement of X").
+CARRIERS: Final = frozenset(
+    "statement message letter report release communique tweet post note memo "
+    "announcement remarks comments words speech interview".split()
+)
+# Attribution lines that are labels, not speakers ("UPDATE: ...").
+NOT_SPEAKER_LABELS: Final = frozenset(
+    "update updated correction clarification editor editors note abstract full text "
+    "advertisement related read also see watch photo video source sources ps".split()
+)
+# Time and manner phrases that may sit between a cue and its content ("said Thursday that").
+DAYS: Final = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight "
+    "earlier later recently".split()
+)

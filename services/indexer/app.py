@@ -1,0 +1,11 @@
+"""Entry point of the indexer service: `python -m services.indexer.app` (or `claimwire service indexer`)."""
+
+from shared.service import run
+
+
+def main() -> None:
+    run("indexer")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Kafka administration: create claimwire's topics, read consumer group offsets and lag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from shared.settings import Settings
+from shared.topics import ALL_TOPICS, TopicSpec
+
+
+def client_options(settings: Settings) -> dict[str, Any]:
+    """Connection options shared by every raw aiokafka client (SASL when configured)."""
+    opts: dict[str, Any] = {"bootstrap_servers": settings.kafka_bootstrap}
+    if settings.kafka_sasl_username and settings.kafka_sasl_password:
+        opts |= {
+            "security_protocol": "SASL_SSL" if settings.kafka_ssl else "SASL_PLAINTEXT",
+            "sasl_mechanism": "PLAIN",
+            "sasl_plain_username": settings.kafka_sasl_username,
+            "sasl_plain_password": settings.kafka_sasl_password.get_secret_value(),
+        }
+    return opts
+
+
+def _new_topic(spec: TopicSpec, settings: Settings) -> NewTopic:
+    config = {"max.message.bytes": str(settings.max_message_bytes + 1_100_000)}
+    if spec.compacted:
+        config["cleanup.policy"] = "compact"
+    if spec.retention_ms is not None:
+        config["retention.ms"] = str(spec.retention_ms)
+    return NewTopic(spec.full_name(settings.topic_prefix), settings.partitions,
+                    settings.replication_factor, topic_configs=config)
+
+
+async def ensure_topics(settings: Settings) -> list[str]:
+    """Create every claimwire topic that does not exist yet; returns the names created."""
+    admin = AIOKafkaAdminClient(**client_options(settings))
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [_new_topic(t, settings) for t in ALL_TOPICS
+                   if t.full_name(settings.topic_prefix) not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another process created them meanwhile
+        return [t.name for t in missing]
+    finally:
+        await admin.close()
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionLag:
+    topic: str
+    partition: int
+    committed: int | None
+    end: int
+
+    @property
+    def lag(self) -> int:
+        return self.end - (self.committed or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStatus:
+    group: str
+    state: str
+    members: int
+    partitions: list[PartitionLag]
+
+    @property
+    def lag(self) -> int:
+        return sum(p.lag for p in self.partitions)
+
+
+async def group_status(settings: Settings, group: str, topics: list[str]) -> GroupStatus:
+    """Committed offset, end offset and lag per partition of ``topics`` for consumer ``group``."""
+    admin = AIOKafkaAdminClient(**client_options(settings))
+    consumer = AIOKafkaConsumer(**client_options(settings), enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+        described = await admin.describe_consumer_groups([group])
+        tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or [])]
+        ends = await consumer.end_offsets(tps) if tps else {}
+        parts = [PartitionLag(tp.topic, tp.partition,
+                              committed[tp].offset if tp in committed else None, ends[tp]) for tp in tps]
+        state, members = _describe(described)
+        return GroupStatus(group, state, members, parts)
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+def _describe(described: Any) -> tuple[str, int]:
+    # aiokafka returns raw DescribeGroups responses: groups are tuples whose 3rd field is the
+    # state and last field the member list.
+    try:
+        group = described[0].groups[0]
+        return str(group[2]), len(group[-1])
+    except (IndexError, AttributeError, TypeError):
+        return "unknown", 0

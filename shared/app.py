@@ -1,0 +1,48 @@
+"""The Faust app factory: every service's app is configured here, the same way."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import faust
+
+from shared.settings import Settings
+
+
+def group_id(service: str, settings: Settings) -> str:
+    """The service's consumer group (also Faust's app id, which prefixes its internal topics)."""
+    return f"{settings.topic_prefix}claimwire-{service}"
+
+
+def make_app(service: str, settings: Settings) -> faust.App:
+    """A Faust app for ``service``: raw-bytes topics are declared by the stage bindings."""
+    extra: dict[str, Any] = {}
+    if settings.kafka_sasl_username and settings.kafka_sasl_password:
+        extra["broker_credentials"] = faust.SASLCredentials(
+            username=settings.kafka_sasl_username,
+            password=settings.kafka_sasl_password.get_secret_value(),
+            ssl_context=ssl.create_default_context() if settings.kafka_ssl else None,
+        )
+    return faust.App(
+        group_id(service, settings),
+        broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
+        store=settings.store,
+        datadir=str(settings.data_dir / "faust" / service),
+        autodiscover=False,
+        web_enabled=settings.web_port is not None,
+        web_port=settings.web_port or 6066,
+        web_host="127.0.0.1",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        consumer_auto_offset_reset="earliest",
+        producer_max_request_size=settings.max_message_bytes + 1_100_000,
+        consumer_max_fetch_size=4 * 1024 * 1024,
+        # Commit often: offsets only ever cover messages whose outputs were produced.
+        broker_commit_every=500,
+        broker_commit_interval=1.0,
+        producer_linger_ms=5,
+        stream_buffer_maxsize=1024,
+        **extra,
+    )

@@ -1,0 +1,219 @@
+"""The ``claimwire`` command line: run the stack, publish, search, watch, and batch-process."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from shared.settings import load_settings
+
+app = typer.Typer(help="claimwire: who claimed what, and which outlets carried it.", no_args_is_help=True)
+kafka_app = typer.Typer(help="The local Apache Kafka broker (no Docker).", no_args_is_help=True)
+app.add_typer(kafka_app, name="kafka")
+console = Console()
+
+
+@kafka_app.command("start")
+def kafka_start() -> None:
+    """Fetch Kafka (first time), format storage, start the broker and wait until it is ready."""
+    from shared.infra import kafka
+    from shared.supervisor import local_kafka
+
+    k = local_kafka(load_settings())
+    pid = kafka.start(k)
+    console.print(f"Kafka ready on {k.bootstrap}" + (f" (pid {pid})" if pid else " (already running)"))
+
+
+@kafka_app.command("stop")
+def kafka_stop() -> None:
+    """Stop the local broker."""
+    from shared.infra import kafka
+    from shared.supervisor import local_kafka
+
+    console.print("stopped" if kafka.stop(local_kafka(load_settings())) else "not running")
+
+
+@app.command()
+def up() -> None:
+    """Start Kafka and the five services as supervised local processes."""
+    from shared.supervisor import up as start_stack
+
+    settings = load_settings()
+    with console.status("starting Kafka and the services…"):
+        pid = start_stack(settings)
+    console.print(f"stack up (supervisor pid {pid}); logs in {settings.data_dir / 'logs'}")
+
+
+@app.command()
+def down(keep_kafka: Annotated[bool, typer.Option(help="Leave the broker running.")] = False) -> None:
+    """Stop the services (gracefully: in-flight work is committed) and Kafka."""
+    from shared.supervisor import down as stop_stack
+
+    with console.status("stopping…"):
+        stop_stack(load_settings(), keep_kafka=keep_kafka)
+    console.print("stack down")
+
+
+@app.command()
+def service(name: str) -> None:
+    """Run one service in the foreground (what `up` and docker compose run)."""
+    from shared.service import SERVICES, run
+
+    if name not in SERVICES:
+        raise typer.BadParameter(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
+    run(name)
+
+
+@app.command()
+def topics() -> None:
+    """Create every claimwire topic that is missing."""
+    from shared.admin import ensure_topics
+
+    created = asyncio.run(ensure_topics(load_settings()))
+    console.print(f"created: {', '.join(created) or 'none (all exist)'}")
+
+
+@app.command()
+def publish(sources: Annotated[list[str], typer.Argument(help="FILE.jsonl or URL, any number.")]) -> None:
+    """Send articles (JSON lines in the input schema) or URLs to `articles.submitted`."""
+    from shared.publish import publish as send
+    from shared.publish import submission_lines
+
+    messages = submission_lines(sources)
+    with Progress(console=console) as progress:
+        task = progress.add_task("publishing", total=len(messages))
+        sent = asyncio.run(send(load_settings(), messages, lambda n: progress.advance(task, n)))
+    console.print(f"published {sent} message(s)")
+
+
+@app.command()
+def search(
+    query: str,
+    speaker: Annotated[str | None, typer.Option(help="Only claims by this speaker.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only claims carried by this outlet.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Search claims: speaker, outlet and cluster of each hit."""
+    index = _index()
+    hits = index.search(query, speaker=speaker, outlet=outlet, limit=limit)
+    if as_json:
+        for h in hits:
+            sys.stdout.write(orjson.dumps(h).decode() + "\n")
+        return
+    table = Table("speaker", "claim", "outlet", "cluster (size)", show_lines=False)
+    for h in hits:
+        table.add_row(h.speaker or "?", h.highlighted, h.outlet or "?", f"{h.cluster_id} ({h.cluster_size})")
+    console.print(table if hits else "no claims found")
+
+
+@app.command()
+def clusters(min_outlets: Annotated[int, typer.Option(min=1)] = 2, limit: int = 50) -> None:
+    """Claims carried by several outlets, grouped by cluster."""
+    found = _index().clusters(min_outlets=min_outlets, limit=limit)
+    for c in found:
+        first = c["members"][0]
+        console.print(f"[bold]{c['cluster_id']}[/] {first['speaker'] or '?'} — {c['outlets']} outlets: {c['outlet_list']}")
+        for m in c["members"]:
+            console.print(f"    [{m['outlet']}] {m['text']}")
+    if not found:
+        console.print("no cross-outlet clusters yet")
+
+
+@app.command()
+def wait(
+    articles: Annotated[int, typer.Option(help="Wait until this many articles are indexed.")],
+    timeout: Annotated[float, typer.Option(help="Seconds before giving up.")] = 180.0,
+) -> None:
+    """Block until the index holds ``articles`` articles and all their claims."""
+    deadline = time.monotonic() + timeout
+    with console.status("waiting for the index…") as status:
+        while time.monotonic() < deadline:
+            counts = _index().counts() if load_settings().index_file.exists() else {}
+            status.update(f"indexed {counts.get('articles', 0)}/{articles} articles, {counts.get('claims', 0)} claims")
+            if counts.get("articles", 0) >= articles and counts["claims"] >= counts["expected_claims"]:
+                console.print(f"indexed {counts['articles']} articles, {counts['claims']} claims, "
+                              f"{counts['clusters']} clusters")
+                return
+            time.sleep(0.5)
+    console.print("[red]timed out waiting for the index[/]")
+    raise typer.Exit(1)
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Per service: consumer group state, and per partition the committed offset, end offset, lag."""
+    from shared.status import collect
+
+    settings = load_settings()
+    report = asyncio.run(collect(settings))
+    if as_json:
+        sys.stdout.write(orjson.dumps(report).decode() + "\n")
+        return
+    table = Table("service", "group", "state", "members", "topic[partition]", "committed", "end", "lag")
+    for svc in report["services"]:
+        for i, p in enumerate(svc["partitions"] or [{}]):
+            head = (svc["service"], svc["group"], svc["state"], str(svc["members"])) if i == 0 else ("",) * 4
+            table.add_row(*head, f"{p.get('topic', '-')}[{p.get('partition', '-')}]",
+                          str(p.get("committed", "-")), str(p.get("end", "-")), str(p.get("lag", "-")))
+    console.print(table)
+
+
+@app.command()
+def batch(
+    infile: Annotated[Path, typer.Argument(help="Submissions, one JSON object per line.")],
+    claims: Annotated[Path, typer.Option(help="Write claims JSONL here.")],
+    articles: Annotated[Path | None, typer.Option(help="Write cleaned articles JSONL here.")] = None,
+) -> None:
+    """Run every stage in-process without Kafka (the same functions the services use)."""
+    from shared.batch import run_batch
+
+    with open(infile, "rb") as f:
+        result = run_batch(f, load_settings())
+    with open(claims, "wb") as out:
+        for c in result.claims:
+            out.write(orjson.dumps(c.model_dump(mode="json")) + b"\n")
+    if articles is not None:
+        with open(articles, "wb") as out:
+            for a in result.articles:
+                out.write(orjson.dumps({"article_id": a.article_id, "text": a.text, "outlet": a.outlet}) + b"\n")
+    for lineno, reason in result.failures:
+        console.print(f"[yellow]line {lineno}: {reason}[/]", highlight=False)
+    console.print(f"{len(result.articles)} articles, {len(result.claims)} claims, "
+                  f"{len(result.failures)} failed", highlight=False)
+
+
+@app.command()
+def pairs(infile: Annotated[Path, typer.Argument(help='Lines {"id","a","b"} (two claim texts).')]) -> None:
+    """Print {"id","duplicate","score"} per pair: the dedup stage's own decision function."""
+    from services.dedup.similarity import score_pair
+    from services.dedup.speakers import speakers_compatible
+
+    with open(infile, "rb") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            row = orjson.loads(line)
+            result = score_pair(row["a"], row["b"])
+            same_source = speakers_compatible(row.get("speaker_a"), row.get("speaker_b"))
+            sys.stdout.write(orjson.dumps({"id": row["id"], "duplicate": result.duplicate and same_source,
+                                           "score": round(result.score, 4)}).decode() + "\n")
+
+
+def _index():  # type: ignore[no-untyped-def]
+    from services.indexer.sqlite_index import SqliteIndex
+
+    return SqliteIndex(load_settings().index_file)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,51 @@
+"""Running a stage or sink as a Faust worker process; the registry of the five services."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+import faust
+
+from shared import metrics
+from shared.app import make_app
+from shared.settings import Settings, load_settings
+from shared.worker import Runner, Sink, SinkRunner, Stage
+
+# Pipeline order; values are "module:class" so importing this module stays cheap.
+SERVICES: dict[str, str] = {
+    "fetcher": "services.fetcher.stage:Fetcher",
+    "cleaner": "services.cleaner.stage:Cleaner",
+    "extractor": "services.extractor.stage:Extractor",
+    "dedup": "services.dedup.stage:Dedup",
+    "indexer": "services.indexer.stage:Indexer",
+}
+
+
+def component(name: str, settings: Settings) -> Stage[Any] | Sink:
+    """Instantiate the named service's stage or sink."""
+    module, cls = SERVICES[name].split(":")
+    return getattr(importlib.import_module(module), cls)(settings)  # type: ignore[no-any-return]
+
+
+def build(name: str, settings: Settings) -> faust.App:
+    """The Faust app of one service, with its agents bound."""
+    app = make_app(name, settings)
+    comp = component(name, settings)
+    if isinstance(comp, Sink):
+        SinkRunner(comp, app)
+    else:
+        Runner(comp, app)
+    return app
+
+
+def run(name: str, settings: Settings | None = None) -> None:
+    """Run one service in this process until SIGTERM/SIGINT (Faust drains and commits on stop)."""
+    settings = settings or load_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger(__name__).info("starting %s with %s", name, settings.masked())
+    metrics.serve(settings.metrics_port, settings.metrics_addr)
+    app = build(name, settings)
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
+    worker.execute_from_commandline()

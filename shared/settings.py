@@ -1,0 +1,65 @@
+"""The one configuration object each process builds from its environment (prefix ``CLAIMWIRE_``).
+
+Settings are frozen: a process reads them once at start-up and passes them down. ``masked()``
+gives a printable form with secrets hidden.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a claimwire process may be configured with; see ``.env.example``."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMWIRE_", frozen=True, extra="ignore")
+
+    # Kafka
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_controller_port: int = 9093
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl: bool = False
+    topic_prefix: str = ""
+    partitions: int = Field(default=4, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+    # Local state
+    data_dir: Path = Path(".data")
+    index_path: Path | None = None
+    store: str = "memory://"
+    # Service behaviour
+    web_port: int | None = None
+    metrics_port: int | None = None
+    metrics_addr: str = "127.0.0.1"
+    log_level: str = "warning"
+    max_message_bytes: int = Field(default=1_000_000, ge=1024)
+    max_text_chars: int = Field(default=400_000, ge=1000)
+    dlq_max_value_bytes: int = Field(default=1_000_000, ge=0)
+    fetch_timeout_s: float = 20.0
+    fetch_max_bytes: int = 5_000_000
+    fetch_allow_private: bool = False
+    user_agent: str = "claimwire/0.1 (+https://claimwire.invalid/bot)"
+    indexer_batch_size: int = Field(default=500, ge=1)
+    indexer_batch_seconds: float = Field(default=0.25, gt=0)
+    dedup_window_days: float = 30.0
+
+    @property
+    def index_file(self) -> Path:
+        return self.index_path or self.data_dir / "index.sqlite"
+
+    def masked(self) -> dict[str, Any]:
+        """The settings as a dict with every secret replaced by ``'***'``."""
+        out = self.model_dump()
+        for name, value in out.items():
+            if isinstance(value, SecretStr):
+                out[name] = "***"
+        return out
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)

@@ -1,0 +1,45 @@
+"""Every Kafka topic claimwire uses, declared once.
+
+The pipeline: ``articles.submitted`` → fetcher → ``articles.fetched`` → cleaner →
+``articles.cleaned`` → extractor → ``claims.extracted`` (one message per article and speaker block,
+keyed by the block so dedup state partitions by speaker) → dedup → ``claims.clustered`` → indexer.
+The extractor also sends each article's document straight to the indexer on
+``articles.extracted``: the body needs no dedup state, and skipping that hop saves work.
+Every stage sends what it cannot process to ``claimwire.deadletter``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    """A topic's base name (prefixed per deployment) and what its keys mean."""
+
+    name: str
+    key: str
+    compacted: bool = False
+    retention_ms: int | None = None
+
+    def full_name(self, prefix: str = "") -> str:
+        return f"{prefix}{self.name}"
+
+
+SUBMITTED = TopicSpec("articles.submitted", key="article id or none (public input)")
+FETCHED = TopicSpec("articles.fetched", key="article id")
+CLEANED = TopicSpec("articles.cleaned", key="article id")
+EXTRACTED_ARTICLES = TopicSpec("articles.extracted", key="article id")
+EXTRACTED_CLAIMS = TopicSpec("claims.extracted", key="speaker block key")
+CLUSTERED_CLAIMS = TopicSpec("claims.clustered", key="speaker block key")
+DEADLETTER = TopicSpec("claimwire.deadletter", key="stage", retention_ms=30 * 24 * 3600 * 1000)
+
+ALL_TOPICS: tuple[TopicSpec, ...] = (
+    SUBMITTED,
+    FETCHED,
+    CLEANED,
+    EXTRACTED_ARTICLES,
+    EXTRACTED_CLAIMS,
+    CLUSTERED_CLAIMS,
+    DEADLETTER,
+)

@@ -1,0 +1,252 @@
+"""The one worker base every stage builds on, and its binding to Faust.
+
+A stage declares its source topic and input record, and overrides ``process``: given a valid
+record it returns the messages to produce. The binding does the rest, identically for every
+stage: decode and validate, call ``process``, produce, and give every message exactly one named
+outcome:
+
+- ``ok``: outputs produced, then the offset is acked (committed after, never before);
+- ``dead-letter``: the message itself is bad (``DecodeError``, ``Rejected``, or an unexpected
+  error raised by ``process`` for this message): a ``DeadLetter`` with reason, original bytes and
+  source offset goes to the dead-letter topic and the stage moves on;
+- ``skip``: ``process`` returned no output on purpose (counted with its reason);
+- transient infrastructure failures (the broker unreachable) are not caught here: Faust's
+  producer retries, and a crash restarts from the last committed offset (at-least-once).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+import faust
+
+from shared import metrics
+from shared.records import DeadLetter, Record
+from shared.serde import DecodeError, decode, encode
+from shared.settings import Settings
+from shared.topics import DEADLETTER, TopicSpec
+
+log = logging.getLogger(__name__)
+R = TypeVar("R", bound=Record)
+
+
+class Rejected(Exception):
+    """Raised by ``process`` when the message can never be processed: dead-letter it."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Out:
+    """One message to produce."""
+
+    topic: TopicSpec
+    key: str | None
+    value: Record
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the message being processed came from."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: float | None
+    key: bytes | None
+
+
+class Stage(ABC, Generic[R]):
+    """A pipeline stage: subclasses set the class attributes and override ``process``."""
+
+    name: ClassVar[str]
+    source: ClassVar[TopicSpec]
+    input_model: type[R]
+    outputs: ClassVar[tuple[TopicSpec, ...]]
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def bind(self, app: faust.App) -> None:  # noqa: B027 - optional hook, empty by default
+        """Declare tables or other Faust resources on ``app`` before the worker starts."""
+
+    async def start(self) -> None:  # noqa: B027
+        """Open clients (HTTP, index) once the worker runs."""
+
+    async def stop(self) -> None:  # noqa: B027
+        """Close what ``start`` opened."""
+
+    @abstractmethod
+    async def process(self, record: R, source: Source) -> Sequence[Out]:
+        """Handle one valid record; raise ``Rejected`` for a message that can never succeed."""
+
+
+def raw_topic(app: faust.App, spec: TopicSpec, settings: Settings) -> faust.TopicT:
+    """A topic of raw bytes: claimwire decodes and validates itself, so nothing is lost silently."""
+    config: dict[str, Any] = {}
+    if spec.compacted:
+        config["cleanup.policy"] = "compact"
+    if spec.retention_ms is not None:
+        config["retention.ms"] = str(spec.retention_ms)
+    return app.topic(
+        spec.full_name(settings.topic_prefix),
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
+        config=config or None,
+    )
+
+
+def dead_letter(stage: str, reason: str, error: str, raw: bytes | None, src: Source, cap: int) -> DeadLetter:
+    """Build the dead-letter record for ``raw`` (kept whole up to ``cap`` bytes)."""
+    value = raw or b""
+    return DeadLetter(
+        stage=stage,
+        reason=reason,
+        error=error[:2000],
+        topic=src.topic,
+        partition=src.partition,
+        offset=src.offset,
+        timestamp=src.timestamp,
+        key_b64=base64.b64encode(src.key).decode() if src.key is not None else None,
+        value_b64=base64.b64encode(value[:cap]).decode(),
+        value_len=len(value),
+        value_truncated=len(value) > cap,
+        dead_at=time.time(),
+    )
+
+
+class _Binding:
+    """What stages and sinks share: output topics, dead letters, start/stop hooks."""
+
+    def __init__(self, name: str, settings: Settings, app: faust.App, outputs: Sequence[TopicSpec],
+                 hooks: Stage[Any] | Sink) -> None:
+        self.name = name
+        self.settings = settings
+        self.app = app
+        self.targets = {spec.name: raw_topic(app, spec, settings) for spec in (*outputs, DEADLETTER)}
+
+        @app.task
+        async def _start() -> None:
+            await hooks.start()
+
+        @app.on_before_shutdown.connect
+        async def _stop(sender: Any, **kwargs: Any) -> None:
+            await hooks.stop()
+
+    async def _dead(self, reason: str, error: str, raw: bytes | None, src: Source) -> None:
+        letter = dead_letter(self.name, reason, error, raw, src, self.settings.dlq_max_value_bytes)
+        log.warning("dead letter from %s: %s (%s[%d]@%d)", self.name, error[:200], src.topic,
+                    src.partition, src.offset)
+        await self._send(DEADLETTER, self.name, encode(letter))
+        metrics.MESSAGES.labels(self.name, "dead-letter", reason).inc()
+
+    async def _send(self, spec: TopicSpec, key: str | None, value: bytes) -> None:
+        await self.targets[spec.name].send(key=key.encode() if key is not None else None, value=value)
+        metrics.PRODUCED.labels(self.name, spec.name).inc()
+
+
+class Runner(_Binding):
+    """Binds a stage to a Faust app: the agent loop, one outcome per message."""
+
+    def __init__(self, stage: Stage[Any], app: faust.App) -> None:
+        super().__init__(stage.name, stage.settings, app, stage.outputs, stage)
+        self.stage = stage
+        stage.bind(app)
+        source = raw_topic(app, stage.source, stage.settings)
+        app.agent(source, name=f"{stage.name}-agent")(self._agent)
+
+    async def _agent(self, stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            await self.handle(event.message.value, _source(event.message))
+
+    async def handle(self, raw: bytes | None, src: Source) -> None:
+        """Process one raw message to exactly one outcome (see the module docstring)."""
+        stage = self.stage
+        started = time.perf_counter()
+        try:
+            record = decode(stage.input_model, raw, max_bytes=stage.settings.max_message_bytes)
+            outputs = await stage.process(record, src)
+        except (DecodeError, Rejected) as exc:
+            await self._dead(exc.reason, str(exc), raw, src)
+            return
+        except Exception as exc:  # a bug or an input we did not foresee: contain it to this message
+            log.exception("%s failed on %s[%d]@%d", stage.name, src.topic, src.partition, src.offset)
+            await self._dead("internal-error", f"{type(exc).__name__}: {exc}", raw, src)
+            return
+        for out in outputs:
+            await self._send(out.topic, out.key, encode(out.value))
+        outcome = "ok" if outputs else "skip"
+        metrics.MESSAGES.labels(stage.name, outcome, "").inc()
+        metrics.PROCESSING.labels(stage.name).observe(time.perf_counter() - started)
+
+def _source(message: Any) -> Source:
+    ts = message.timestamp
+    return Source(message.topic, message.partition, message.offset, float(ts) if ts else None, message.key)
+
+
+class Sink(ABC):
+    """A terminal stage: consumes several topics in batches and writes them somewhere."""
+
+    name: ClassVar[str]
+    sources: ClassVar[tuple[tuple[TopicSpec, type[Record]], ...]]
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def start(self) -> None:  # noqa: B027
+        """Open the index."""
+
+    async def stop(self) -> None:  # noqa: B027
+        """Close the index."""
+
+    @abstractmethod
+    async def write(self, records: Sequence[Record]) -> None:
+        """Write a batch durably (idempotently); raise only for transient failures."""
+
+
+class SinkRunner(_Binding):
+    """Binds a sink: one agent per source topic, each taking batches; offsets acked after write."""
+
+    def __init__(self, sink: Sink, app: faust.App) -> None:
+        super().__init__(sink.name, sink.settings, app, (), sink)
+        self.sink = sink
+        for spec, model in sink.sources:
+            topic = raw_topic(app, spec, sink.settings)
+            app.agent(topic, name=f"{sink.name}-{spec.name}")(self._batch_agent(model))
+
+    def _batch_agent(self, model: type[Record]) -> Any:
+        s = self.sink.settings
+
+        async def agent(stream: faust.StreamT[bytes]) -> None:
+            async for events in stream.take_events(s.indexer_batch_size, within=s.indexer_batch_seconds):
+                await self.handle_batch(model, events)
+
+        return agent
+
+    async def handle_batch(self, model: type[Record], events: Sequence[Any]) -> None:
+        """Decode every event (dead-lettering bad ones) and write the good ones in one call."""
+        started = time.perf_counter()
+        good: list[Record] = []
+        for event in events:
+            src = _source(event.message)
+            try:
+                good.append(decode(model, event.message.value, max_bytes=self.sink.settings.max_message_bytes))
+            except DecodeError as exc:
+                await self._dead(exc.reason, str(exc), event.message.value, src)
+        if good:
+            await self.sink.write(good)
+        metrics.MESSAGES.labels(self.sink.name, "ok", "").inc(len(good))
+        metrics.BATCH.labels(self.sink.name).observe(len(events))
+        metrics.PROCESSING.labels(self.sink.name).observe(time.perf_counter() - started)
