@@ -17,6 +17,8 @@ def group_id(service: str, settings: Settings) -> str:
 
 def make_app(service: str, settings: Settings) -> faust.App:
     """A Faust app for ``service``: raw-bytes topics are declared by the stage bindings."""
+    datadir = settings.data_dir / "faust" / service
+    datadir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
     extra: dict[str, Any] = {}
     if settings.kafka_sasl_username and settings.kafka_sasl_password:
         extra["broker_credentials"] = faust.SASLCredentials(
@@ -28,7 +30,7 @@ def make_app(service: str, settings: Settings) -> faust.App:
         group_id(service, settings),
         broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
         store=settings.store,
-        datadir=str(settings.data_dir / "faust" / service),
+        datadir=str(datadir),
         autodiscover=False,
         web_enabled=settings.web_port is not None,
         web_port=settings.web_port or 6066,

@@ -60,6 +60,18 @@ class Settings(BaseSettings):
         return out
 
 
+def to_env(settings: Settings) -> dict[str, str]:
+    """The environment variables that rebuild ``settings`` in a child process."""
+    env = {}
+    for name, value in settings.model_dump(exclude_none=True).items():
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        elif isinstance(value, Path):
+            value = value.resolve()
+        env[f"CLAIMWIRE_{name.upper()}"] = str(value)
+    return env
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build the settings from the environment, with explicit overrides winning."""
     return Settings(**overrides)

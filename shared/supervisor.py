@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from shared.admin import ensure_topics
 from shared.infra import kafka
 from shared.service import SERVICES
-from shared.settings import Settings, load_settings
+from shared.settings import Settings, load_settings, to_env
 
 
 def local_kafka(settings: Settings) -> kafka.LocalKafka:
@@ -65,15 +65,8 @@ def up(settings: Settings, services: list[str] | None = None) -> int:
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    # Children build the same settings from the environment: pass the resolved essentials on.
-    env = dict(os.environ)
-    env["CLAIMWIRE_DATA_DIR"] = str(settings.data_dir.resolve())
-    env["CLAIMWIRE_KAFKA_BOOTSTRAP"] = settings.kafka_bootstrap
-    env["CLAIMWIRE_TOPIC_PREFIX"] = settings.topic_prefix
-    env["CLAIMWIRE_PARTITIONS"] = str(settings.partitions)
-    if settings.index_path is not None:
-        env["CLAIMWIRE_INDEX_PATH"] = str(settings.index_path.resolve())
-    return env
+    # Children rebuild the same settings from the environment.
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")}, **to_env(settings)}
 
 
 def down(settings: Settings, *, keep_kafka: bool = False, grace_s: float = 30.0) -> None:

@@ -44,12 +44,13 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
     """Read and compile a rules file (see the header of rules.toml for its format)."""
     with path.open("rb") as f:
         data = tomllib.load(f)
+    defines = _expand_defines(data.get("define", {}))
     families: list[Family] = []
     family_res: list[re.Pattern[str] | None] = []
     parts: dict[str, list[str]] = {"line": [], "phrase": []}
     for i, raw in enumerate(data["family"]):
         fam = _family(raw, data["limits"])
-        alternatives = "|".join(f"(?:{p})" for p in raw["patterns"])
+        alternatives = "|".join(f"(?:{_expand(p, defines)})" for p in raw["patterns"])
         families.append(fam)
         family_res.append(re.compile(alternatives, re.I) if fam.kind == "line" else None)
         parts[fam.kind].append(f"(?P<f{i}>{alternatives})")
@@ -60,6 +61,26 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
         family_res=tuple(family_res),
         limits=dict(data["limits"]),
     )
+
+
+_REF = re.compile(r"<<(\w+)>>")
+
+
+def _expand_defines(raw: dict[str, str]) -> dict[str, str]:
+    """Resolve ``<<name>>`` references; a define may use the ones above it."""
+    out: dict[str, str] = {}
+    for name, pattern in raw.items():
+        out[name] = _expand(pattern, out)
+    return out
+
+
+def _expand(pattern: str, defines: dict[str, str]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m[1] not in defines:
+            raise ValueError(f"rules.toml: undefined <<{m[1]}>>")
+        return f"(?:{defines[m[1]]})"
+
+    return _REF.sub(sub, pattern)
 
 
 def _family(raw: dict[str, Any], limits: dict[str, int]) -> Family:
@@ -164,7 +185,7 @@ def is_lone_name(line: str) -> bool:
     words = line.split()
     if not 0 < len(words) <= LIMITS["lone_name_max_words"] or _SENTENCE_END.search(line):
         return False
-    return all(w[0].isupper() and w.isalpha() or w in _NAME_PARTICLES for w in words)
+    return all((w[0].isupper() and w.isalpha()) or w in _NAME_PARTICLES for w in words)
 
 
 def is_empty(line: str) -> bool:

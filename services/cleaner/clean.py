@@ -37,6 +37,8 @@ CANDIDATE_MAX_CHARS = 200
 TITLE_SEARCH_LINES = 4
 # A title may carry an outlet suffix ("<title> | Outlet") of at most this many words.
 TITLE_SUFFIX_MAX_WORDS = 5
+# A line that is only part of the title must have at least this many words to count.
+TITLE_PART_MIN_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +59,7 @@ class Cleaned:
     removed: tuple[Removal, ...]
 
 
-def clean(
-    text: str, *, title: str | None = None, learned: frozenset[str] = frozenset()
-) -> Cleaned:
+def clean(text: str, *, title: str | None = None, learned: frozenset[str] = frozenset()) -> Cleaned:
     """Clean one article; see the module docstring for what is removed and why."""
     lines = [line for line in normalize(text).split("\n") if line]
     families = [bp.match(line) for line in lines]
@@ -121,7 +121,7 @@ def _extend(
         if fam is None or fam.then is None:
             continue
         headlines = fam.then == "headlines"
-        budget = bp.LIMITS["headlines_after_marker"] if headlines else len(lines)
+        budget = bp.LIMITS["headlines_after_marker" if headlines else "appeal_max_paragraphs"]
         follows = bp.is_headline if headlines else bp.is_appeal_voice
         while i < len(lines) and budget > 0 and (reasons[i] is not None or follows(lines[i])):
             if reasons[i] is None:
@@ -140,11 +140,13 @@ def _lone_names(lines: Sequence[str], reasons: list[str | None]) -> None:
 def _edges(lines: Sequence[str], reasons: list[str | None], title_key: str) -> None:
     """Drop the title repeat near the top, and verbless short lines at both ends."""
     seen = 0
+    rest = title_key  # what of the title is still to be found; titles may span two lines
     for i, line in enumerate(lines):
         if reasons[i] is not None:
             continue
-        if title_key and seen < TITLE_SEARCH_LINES and _is_title(line, title_key):
-            reasons[i] = "title-repeat"
+        after = _title_part(line, rest) if rest and seen < TITLE_SEARCH_LINES else None
+        if after is not None:
+            reasons[i], rest = "title-repeat", after
         elif bp.is_edge_junk(line):
             reasons[i] = "short-edge-line"
         else:
@@ -158,12 +160,20 @@ def _edges(lines: Sequence[str], reasons: list[str | None], title_key: str) -> N
         reasons[i] = "short-edge-line"
 
 
-def _is_title(line: str, title_key: str) -> bool:
-    """``line`` is the title, possibly with an outlet suffix or prefix, ignoring punctuation."""
+def _title_part(line: str, title_key: str) -> str | None:
+    """If ``line`` repeats (the start of) the title, what of the title remains; else None.
+
+    Punctuation and case are ignored; the line may add an outlet suffix or prefix of a few
+    words ("<title> | Outlet"), or hold only the title's first part (headline, then subhead).
+    """
     key = _words_key(line)
+    if not key:
+        return None
     if key == title_key:
-        return True
-    if len(title_key) < 12 or title_key not in key:
-        return False
-    extra = key.replace(title_key, " ", 1).split()
-    return len(extra) <= TITLE_SUFFIX_MAX_WORDS
+        return ""
+    if title_key.startswith(key + " ") and key.count(" ") >= TITLE_PART_MIN_WORDS - 1:
+        return title_key[len(key) + 1 :]
+    if title_key.count(" ") >= TITLE_PART_MIN_WORDS - 1 and title_key in key:
+        extra = key.replace(title_key, " ", 1).split()
+        return "" if len(extra) <= TITLE_SUFFIX_MAX_WORDS else None
+    return None

@@ -20,8 +20,8 @@ from services.extractor import cues
 
 # A run of capitalised words, allowing initials, inner connectors and possessive endings.
 _NAME_RUN = re.compile(
-    r"(?:[A-Z][\w’'.&-]*|[A-Z]\.)(?:\s+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)"
-    r"\s+)*(?:[A-Z][\w’'.&-]*|[A-Z]\.))*"
+    r"(?:[A-Z][\w’'.&-]*|[A-Z]\.)(?:[ \t]+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)"
+    r"[ \t]+)*(?:[A-Z][\w’'.&-]*|[A-Z]\.))*"
 )
 _WORD = re.compile(r"[\w’'.&-]+")
 _PAREN = re.compile(r"\s*\([^)]*\)")
@@ -51,6 +51,14 @@ _ORG_HEADS = frozenset(
     "corporation inc group times post news network service services kremlin government "
     "administration house senate congress parliament assembly republic federation states "
     "nations organization organisation board bureau authority police army forces".split()
+)
+
+
+# Role nouns naming one person: a description with one of these heads may match on its
+# qualifier alone ("the French president" -> "his French counterpart, Emmanuel Macron").
+_PERSON_ROLES = frozenset(
+    "president minister premier chancellor spokesman spokeswoman secretary governor mayor "
+    "senator leader counterpart envoy ambassador chairman chairwoman director".split()
 )
 
 
@@ -138,6 +146,18 @@ def _split_name(phrase: str) -> tuple[str | None, str | None]:
     return name, (_strip_det(title) or None)
 
 
+def _title_before(text: str, pos: int) -> list[str]:
+    """Role words written right before a name ("Kremlin spokesman" in "... spokesman Peskov")."""
+    words = text[max(0, pos - 60) : pos].split()
+    out: list[str] = []
+    for word in reversed(words):
+        low = word.lower().strip(",.’'")
+        if not (low in cues.ROLES or low in cues.MODIFIERS or low in cues.TITLES) or word[-1] in ",.":
+            break
+        out.append(low)
+    return out
+
+
 def is_org(name: str) -> bool:
     """Whether a name looks like an institution rather than a person."""
     words = name.lower().split()
@@ -159,11 +179,10 @@ class Resolver:
         """Collect names, their titles and appositives from the whole article once."""
         for m in _NAME_RUN.finditer(text):
             phrase = m.group()
-            before = text[max(0, m.start() - 40) : m.start()].split()[-3:]
             name, title = _split_name(phrase)
             if name is None:
                 continue
-            title_words = [w.lower().strip(",.") for w in before if w.lower() in cues.ROLES]
+            title_words = _title_before(text, m.start())
             if title:
                 title_words += title.lower().replace(".", "").split()
             app = _APPOSITIVE.match(text, m.end())
@@ -211,24 +230,28 @@ class Resolver:
         return name
 
     def _describe(self, desc: str, pos: int) -> str | None:
-        """The entity a description refers to: head word in a title or an institution name."""
+        """The entity a description refers to: the latest named entity whose title has the
+        description's head noun and no clashing qualifier ("the Russian spokesman"), else an
+        institution with that head ("the ministry" -> "Russian foreign ministry")."""
         words = [w.strip(",.").lower() for w in desc.split()]
         if not words:
             return None
         head = words[-1]
-        mods = set(words[:-1]) - cues.MODIFIERS
+        quals = {w for w in words[:-1] if w not in cues.MODIFIERS or w[:1].isupper()}
+        quals |= {w.lower() for w in desc.split()[:-1] if w[:1].isupper()} - {"the", "a", "an"}
         best: tuple[int, int, str] | None = None
         for tpos, title_words, name in self._titled:
-            if head not in title_words or tpos > pos:
+            if tpos > pos:
                 continue
-            score = len(mods & title_words) - len(mods - title_words)
-            if best is None or (score, tpos) > best[:2]:
+            score = 2 * (head in title_words) + len(quals & title_words)
+            score -= 2 * len(quals - title_words) if head in title_words else 0
+            if score >= 1 and (best is None or (score, tpos) >= best[:2]):
                 best = (score, tpos, name)
-        if best is not None and best[0] >= 0:
+        if best is not None and (best[0] >= 2 or head in _PERSON_ROLES):
             return self.fullest(best[2])
         for org in reversed(self._orgs):
             org_words = org.lower().split()
-            if org_words[-1] == head and (not mods or mods & set(org_words)):
+            if org_words[-1] == head and (not quals or quals & set(org_words)):
                 return org
         return None
 

@@ -1,0 +1,310 @@
+"""Claim extraction: who said what, sentence by sentence, in one cleaned article.
+
+``extract_claims(text)`` returns one ``Claim`` per sentence of quoted or reported content, in text
+order. A quotation that spans several sentences (or paragraphs) gives one claim per sentence,
+all with the quotation's speaker; a quotation split by its attribution inside one sentence
+(``"A," he said, "B."``) gives one claim whose text joins the pieces with a space, and whose
+``start``/``end`` cover the pieces' outer bounds. Speakers are resolved within the article to the
+fullest name it uses (see ``speakers``). Pure functions: no I/O, no global state.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from services.extractor import cues
+from services.extractor.attribution import (
+    MASK,
+    Frame,
+    Quote,
+    find_quotes,
+    lead_frame,
+    mask_quotes,
+    reported_frames,
+    tail_frame,
+)
+from services.extractor.speakers import Resolver, parse_source
+from shared.sentences import split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    kind: str  # "quote" | "reported" | "statement"
+    speaker: str | None  # resolved, fullest name used in the article
+    speaker_title: str | None  # role/title when given ("Kremlin spokesman")
+    cue: str | None  # cue verb/phrase as in the text ("said", "according to")
+    text: str  # the claim content for this sentence, not the attribution
+    start: int  # char span of `text` in the input text
+    end: int
+    sentence: int  # index of the sentence it comes from
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A claim before speaker resolution: content pieces and where its speaker comes from."""
+
+    kind: str
+    sentence: int
+    pieces: list[tuple[int, int]]
+    source: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    inherit: int | None = None  # index of the quote whose speaker this one takes
+    quote: int | None = None  # index of the quote this draft belongs to
+    extra: list[int] = field(default_factory=list)
+
+
+_LABEL = re.compile(r"\s*([A-Z][A-Za-z.’'-]+(?:\s+[A-Z][A-Za-z.’'-]+){0,3})\s*:\s+(?=\S)")
+_TRIM = " \t\"“”‘’',;:—–-"
+_ENDS_UTTERANCE = frozenset(",.?!…—-")
+
+
+def extract_claims(text: str, sentences: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
+    """`text` is cleaned article text (paragraphs separated by "\n"); `sentences` the spans from
+    shared.sentences.split_sentences (computed if None). One claim per sentence of quoted or
+    reported content, in text order; see the module docstring."""
+    spans = list(sentences) if sentences is not None else split_sentences(text)
+    if not spans:
+        return []
+    quotes = find_quotes(text)
+    masked = mask_quotes(text, quotes)
+    doc = _Doc(text, masked, spans, quotes)
+    drafts = doc.quote_drafts()
+    drafts += doc.reported_drafts(drafts)
+    drafts.sort(key=lambda d: (d.pieces[0][0], d.sentence))
+    return _resolve(text, drafts, doc)
+
+
+class _Doc:
+    """One article being read: text, masked frame text, sentences and quotations."""
+
+    def __init__(
+        self, text: str, masked: str, spans: list[tuple[int, int]], quotes: list[Quote]
+    ) -> None:
+        self.text = text
+        self.masked = masked
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+        self.quotes = quotes
+        self.frames: list[Frame | None] = []
+        self.used_cues: set[int] = set()
+        self.full: set[int] = set()
+
+    def sentence_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+    # --- quotations ---------------------------------------------------------------------------
+
+    def quote_drafts(self) -> list[_Draft]:
+        """Claims for full quotations (not partial quotes inside reported speech)."""
+        drafts: list[_Draft] = []
+        for qi, q in enumerate(self.quotes):
+            frame, full, lead_in = self._quote_frame(q)
+            self.frames.append(frame)
+            if not full:
+                continue
+            self.full.add(qi)
+            if frame is not None and frame.cue is not None:
+                self.used_cues.add(frame.cue[0])
+            start = q.start
+            label = _LABEL.match(self.text, q.start, q.end)
+            if label and label.group(1).lower() not in cues.NOT_SPEAKER_LABELS:
+                frame = Frame(label.span(1), None)
+                self.frames[-1] = frame
+                start = label.end()
+            if lead_in is not None:
+                start = lead_in
+            drafts.extend(self._pieces(qi, q, start, frame))
+        self._link(drafts)
+        return drafts
+
+    def _quote_frame(self, q: Quote) -> tuple[Frame | None, bool, int | None]:
+        """(attribution, whether the quote is a full quotation, start of a subject lead-in)."""
+        si = self.sentence_of(q.start)
+        sj = self.sentence_of(max(q.start, q.end - 1))
+        ss = self.spans[si][0]
+        se = self.spans[sj][1]
+        qopen = q.start - 1
+        lead = lead_frame(self.masked, ss, qopen) if qopen > ss else None
+        tail = tail_frame(self.masked, q.end + 1, se) if q.closed else None
+        lead_text = self.masked[ss:qopen].strip() if qopen > ss else ""
+        inner = self.text[q.start : q.end].rstrip()
+        ends = bool(inner) and inner[-1] in _ENDS_UTTERANCE
+        after = self.masked[q.end + 1 : se].strip(" .,;:!?”\"’'") if q.closed else ""
+        frame = lead or tail
+        if lead is not None and lead.source is None and tail is not None:
+            frame = tail
+        if lead is not None:
+            return frame, True, None
+        if tail is not None and (ends or not lead_text):
+            lead_in = ss if lead_text and _short_subject(lead_text) else None
+            return frame, True, lead_in
+        if not lead_text and (ends or not after or not q.closed or si != sj):
+            return frame, True, None
+        if not q.closed or si != sj:
+            return frame, lead_text == "" or len(inner.split()) > 6, None
+        return frame, False, None
+
+    def _pieces(self, qi: int, q: Quote, start: int, frame: Frame | None) -> list[_Draft]:
+        out: list[_Draft] = []
+        src = frame.source if frame is not None else None
+        cue = frame.cue if frame is not None else None
+        for k in range(self.sentence_of(start), self.sentence_of(max(start, q.end - 1)) + 1):
+            ss, se = self.spans[k]
+            piece = _strip(self.text, max(start, ss), min(q.end, se))
+            if piece is None:
+                continue
+            out.append(_Draft("quote", k, [piece], src, cue, quote=qi))
+        return out
+
+    def _link(self, drafts: list[_Draft]) -> None:
+        """Speakers for quotations without their own attribution; merge split quotations."""
+        chain_frame: dict[int, int] = {}
+        for qi, frame in enumerate(self.frames):
+            if frame is not None and frame.source is not None:
+                chain_frame.setdefault(self.quotes[qi].chain, qi)
+        merged: list[_Draft] = []
+        for d in drafts:
+            qi = d.quote
+            assert qi is not None
+            if d.source is None:
+                d.inherit = self._donor(qi, chain_frame)
+            prev = merged[-1] if merged else None
+            if prev is not None and self._split_pair(prev, d):
+                prev.pieces.extend(d.pieces)
+                continue
+            merged.append(d)
+        drafts[:] = merged
+
+    def _donor(self, qi: int, chain_frame: dict[int, int]) -> int | None:
+        """The quotation whose speaker an unattributed quotation ``qi`` takes."""
+        donor = chain_frame.get(self.quotes[qi].chain)
+        if donor is not None and donor != qi:
+            return donor
+        para_start = self.text.rfind("\n", 0, self.quotes[qi].start)
+        prev_para = self.text.rfind("\n", 0, max(0, para_start))
+        for pj in range(qi - 1, -1, -1):
+            pq = self.quotes[pj]
+            if pq.start < prev_para:
+                break
+            if pj in self.full and self.frames[pj] is not None:
+                frame = self.frames[pj]
+                if frame is not None and frame.source is not None:
+                    return pj
+        return None
+
+    def _split_pair(self, prev: _Draft, d: _Draft) -> bool:
+        """``"A," he said, "B."``: the second piece continues the first's claim."""
+        if prev.sentence != d.sentence or prev.quote == d.quote or prev.quote is None:
+            return False
+        if d.quote is None:
+            return False
+        between = self.masked[prev.pieces[-1][1] : d.pieces[0][0]]
+        frame = self.frames[prev.quote]
+        if frame is None or frame.cue is None:
+            return False
+        if MASK in between or not between.rstrip(" “\"‘'").endswith(","):
+            return False
+        d_frame = self.frames[d.quote]
+        return d_frame is None or d_frame.cue is None or d_frame.cue == frame.cue
+
+    # --- reported speech -----------------------------------------------------------------------
+
+    def reported_drafts(self, quote_drafts: list[_Draft]) -> list[_Draft]:
+        """Claims for reported speech, and for headline labels ("Name: claim")."""
+        covered = {d.sentence for d in quote_drafts}
+        out: list[_Draft] = []
+        para_starts = {0} | {i + 1 for i, ch in enumerate(self.text) if ch == "\n"}
+        for k, (ss, se) in enumerate(self.spans):
+            frames = reported_frames(self.masked, ss, se, self.used_cues)
+            for frame in frames:
+                for piece in frame.content:
+                    if _masked_share(self.masked, piece) > 0.5 and k in covered:
+                        break
+                else:
+                    out.append(
+                        _Draft("reported", k, [p for p in frame.content], frame.source, frame.cue)
+                    )
+            if not frames and k not in covered and ss in para_starts:
+                label = self._label(ss, se)
+                if label is not None:
+                    out.append(label)
+        return out
+
+    def _label(self, ss: int, se: int) -> _Draft | None:
+        """A line "Name: claim" where the name occurs elsewhere in the article."""
+        m = _LABEL.match(self.masked, ss, se)
+        if m is None or m.group(1).lower() in cues.NOT_SPEAKER_LABELS:
+            return None
+        last = m.group(1).split()[-1]
+        if self.text.count(last) < 2:
+            return None
+        body = _strip(self.text, m.end(), se)
+        if body is None or len(self.text[body[0] : body[1]].split()) < 3:
+            return None
+        return _Draft("reported", self.sentence_of(ss), [body], m.span(1), None)
+
+
+def _short_subject(lead: str) -> bool:
+    return len(lead.split()) <= 6 and MASK not in lead
+
+
+def _masked_share(masked: str, piece: tuple[int, int]) -> float:
+    a, b = piece
+    return masked.count(MASK, a, b) / max(1, b - a)
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """``[a, b)`` without surrounding spaces, quotation marks and clause punctuation."""
+    while a < b and text[a] in _TRIM:
+        a += 1
+    while b > a and text[b - 1] in _TRIM:
+        b -= 1
+    return (a, b) if b > a and any(ch.isalnum() for ch in text[a:b]) else None
+
+
+def _resolve(text: str, drafts: list[_Draft], doc: _Doc) -> list[Claim]:
+    """Resolve speakers in text order (pronouns need the speakers before them)."""
+    resolver = Resolver(text)
+    by_source: dict[tuple[int, int], tuple[str | None, str | None]] = {}
+    by_quote: dict[int, tuple[str | None, str | None]] = {}
+    claims: list[Claim] = []
+    last: tuple[str | None, str | None] = (None, None)
+    for d in drafts:
+        if d.source is not None:
+            if d.source not in by_source:
+                src_text = text[d.source[0] : d.source[1]]
+                by_source[d.source] = resolver.resolve(parse_source(src_text), d.source[0])
+            who = by_source[d.source]
+        elif d.inherit is not None:
+            frame = doc.frames[d.inherit]
+            src = frame.source if frame is not None else None
+            if src is not None and src not in by_source:
+                by_source[src] = resolver.resolve(parse_source(text[src[0] : src[1]]), src[0])
+            who = by_source[src] if src is not None else last
+        elif d.kind == "quote" and d.quote is not None and d.quote in by_quote:
+            who = by_quote[d.quote]
+        else:
+            who = (None, None) if d.kind == "reported" else last
+        if d.quote is not None:
+            by_quote[d.quote] = who
+        last = who
+        claims.append(_claim(text, d, who))
+    return claims
+
+
+def _claim(text: str, d: _Draft, who: tuple[str | None, str | None]) -> Claim:
+    body = " ".join(text[a:b] for a, b in d.pieces)
+    cue = text[d.cue[0] : d.cue[1]] if d.cue is not None else None
+    return Claim(
+        kind=d.kind,
+        speaker=who[0],
+        speaker_title=who[1],
+        cue=cue,
+        text=body,
+        start=d.pieces[0][0],
+        end=d.pieces[-1][1],
+        sentence=d.sentence,
+    )
