@@ -157,7 +157,10 @@ _INTRO = re.compile(
     r"asked|asks|replied|responded|recalled|stated|declared|said|says|told\s+\w+|noted|concluded|"
     r"posted|reads?|read:)(?![\w’'#-])"
 )
-_TOKEN = re.compile(r"[\w#][\w’'.&#-]*|[^\w\s]")
+# Tokens: abbreviations keep their period ("Gov.", "U.S."), a sentence-final period does not.
+_TOKEN = re.compile(
+    r"[A-Z][a-z]{0,4}\.(?=\s+[A-Z])|(?:[A-Za-z]\.){2,}|[\w#](?:[\w’'&#-]|\.(?=\w))*|[^\w\s]"
+)
 _TIME = re.compile(
     r"\s*(?:,\s*)?(?:(?:on|last|this|early|late|earlier|later)\s+)?"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|"
@@ -211,6 +214,17 @@ _CAP_STOP = frozenset(
 )
 _CONNECT = frozenset("of for on at and the de in to from with".split())
 _RELATIVE = frozenset("who which whose where whom".split())
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but if then than that this these those there here which who whom whose "
+    "what when where why how not no nor so as at by for from in into of off on onto out over "
+    "to up upon with within without about above after against along among around before "
+    "behind below beneath beside between beyond during except inside near since through "
+    "toward towards under until via is was are were be been being am has have had do does "
+    "did will would shall should can could may might must also just only even still very "
+    "too more most less least much many some any all each every both either neither other "
+    "another such own same than too it its he she they we i you his her their our my your "
+    "him them us me one".split()
+)
 _CLAUSE_WORDS = frozenset(
     "is was are were be been has have had will would can could should that than because if "
     "when while said says told not".split()
@@ -233,8 +247,22 @@ def _is_name_tok(tok: str) -> bool:
 
 
 def _np_word(tok: str) -> bool:
-    low = tok.lower().rstrip("’'s") if tok.endswith(("’s", "'s")) else tok.lower()
+    low = tok.lower()
+    if low.endswith(("’s", "'s")):
+        return True  # a possessive determiner: "the party's", "Clinton's"
     return _is_name_tok(tok) or low in cues.ROLES or low in cues.MODIFIERS or "-" in tok
+
+
+def _noun_like(tok: str) -> bool:
+    """A lower-case word that may be a noun modifier ("city" in "the city council")."""
+    low = tok.lower()
+    return (
+        tok.isalpha()
+        and tok.islower()
+        and low not in _FUNCTION_WORDS
+        and low not in cues.ALL_VERBS
+        and not low.endswith(("ed", "ly"))
+    )
 
 
 def _has_head(toks: list[str]) -> bool:
@@ -243,14 +271,18 @@ def _has_head(toks: list[str]) -> bool:
     return (_is_name_tok(last) and not last[:1].isdigit()) or low in cues.ROLES
 
 
+def _tokens(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(masked, lo, hi)]
+
+
 def np_left(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The source phrase ending at ``hi`` (after auxiliaries such as "has also"), or None.
 
     Accepts names, titles, role nouns and their modifiers, a parenthesis such as "(R-Ind.)",
-    "of"-phrases after a role ("secretary of the Russian president") and an appositive after a
-    name ("Dmitry Peskov, the press secretary, said").
+    "of"-phrases after a role ("secretary of the Russian president") and appositives
+    ("Dmitry Peskov, the press secretary, said"; "Schiff, 56, who ..., said").
     """
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(masked, max(lo, hi - 240), hi)]
+    toks = _tokens(masked, max(lo, hi - 300), hi)
     i = len(toks) - 1
     while i >= 0 and toks[i][2].lower() in cues.AUX:
         i -= 1
@@ -260,7 +292,7 @@ def np_left(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     if toks[i][2].lower() in cues.PRONOUNS:
         return (toks[i][0], end)
     if toks[i][2] == ",":
-        return _appositive_chain(masked, lo, toks, i)
+        return _appositive_chain(toks, i)
     j = _walk_np(toks, i)
     if j is None:
         return None
@@ -274,10 +306,10 @@ def np_left(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
 
 def _walk_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
     """Index of the first token of the noun phrase ending at token ``i``, or None."""
-    words = [toks[i][2]]
-    if not _np_word(toks[i][2]) or not _has_head(words):
+    if not _np_word(toks[i][2]) or not _has_head([toks[i][2]]):
         return None
-    j = i
+    j = best = i
+    loose = 0  # lower-case words not known as NP words ("city" in "the city council")
     while j > 0:
         tok = toks[j - 1][2]
         low = tok.lower()
@@ -289,26 +321,26 @@ def _walk_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
                 break
             j = k
             continue
-        if low in _CONNECT and j > 1:
+        if low in _CONNECT and j > 1 and low != "the":
             left = toks[j - 2][2]
             if low == "and" and not (_is_name_tok(left) and _is_name_tok(toks[j][2])):
                 break
-            if low in ("to", "for", "of", "at", "from", "with", "in") and not (
-                left.lower() in cues.ROLES or _is_name_tok(left)
-            ):
+            if low != "and" and not (left.lower() in cues.ROLES or _is_name_tok(left)):
                 break
-            if low in ("the", "of", "for", "on", "de") or low in ("to", "at", "from", "with", "in"):
-                j -= 1
-                continue
             j -= 1
             continue
         if _np_word(tok) and tok not in _CAP_STOP:
             j -= 1
+            best = j
+            continue
+        if loose == 0 and _noun_like(tok) and toks[j][2].lower() in cues.ROLES:
+            loose += 1
+            j -= 1
             continue
         break
-    while j < i and toks[j][2].lower() in _CONNECT - {"the"}:
-        j += 1
-    return j
+    while best < i and toks[best][2].lower() in _CONNECT - {"the"}:
+        best += 1
+    return best
 
 
 def _segment_start(toks: list[tuple[int, int, str]], j: int) -> bool:
@@ -316,53 +348,78 @@ def _segment_start(toks: list[tuple[int, int, str]], j: int) -> bool:
     return j == 0 or toks[j - 1][2] in (",", ":", ";", "—", "–", "(", "“", "”", '"')
 
 
-def _appositive_chain(
-    masked: str, lo: int, toks: list[tuple[int, int, str]], i: int
-) -> tuple[int, int] | None:
-    """"Name, appositive(, relative clause), said": the whole phrase from the name on."""
+def _appositive_chain(toks: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
+    """"Name, appositive(, relative clause), said": the phrase from the name to the last comma.
+
+    Comma segments are collected leftwards while they look like a noun phrase, an appositive
+    or a relative clause; the leftmost noun phrase among them is the subject.
+    """
     end = toks[i][0]
     comma = i
-    for _ in range(4):
+    subject: int | None = None
+    for _ in range(5):
         seg_start = comma - 1
         while seg_start >= 0 and toks[seg_start][2] not in (",", ";", ":", "“", "”", '"', "—"):
             seg_start -= 1
         seg = [t[2] for t in toks[seg_start + 1 : comma]]
         if not seg:
-            return None
-        first = seg[0].lower()
-        is_appositive = (
-            first in _RELATIVE
-            or first in ("a", "an", "the", "who’s", "who's")
-            or seg[0][:1].isdigit()
-            or first in ("democrat", "republican", "independent")
-            or not seg[0][:1].isupper()
-        )
-        if not is_appositive and _looks_np(seg):
-            return (toks[seg_start + 1][0], end)
-        if seg_start < 0 or toks[seg_start][2] != ",":
-            return None
+            break
+        at_start = seg_start < 0
+        if _looks_np(seg, loose=at_start):
+            subject = seg_start + 1
+        elif not _appositive_like(seg):
+            break
+        if at_start or toks[seg_start][2] != ",":
+            break
         comma = seg_start
-    return None
+    if subject is None:
+        return None
+    return (toks[subject][0], end)
 
 
-def _looks_np(seg: list[str]) -> bool:
-    """A loose noun-phrase test for a comma segment: short, has a head, no clause words."""
+def _appositive_like(seg: list[str]) -> bool:
+    first = seg[0].lower()
+    return (
+        first in _RELATIVE
+        or first in ("a", "an", "the", "who’s", "who's", "however", "too", "though")
+        or seg[0][:1].isdigit()
+        or first in ("democrat", "republican", "independent")
+        or not seg[0][:1].isupper()
+    )
+
+
+def _looks_np(seg: list[str], loose: bool = False) -> bool:
+    """A noun-phrase test for a comma segment: short, opens with a name or determiner, has a
+    head (``loose``: any last word, for a segment opening the sentence), no clause words."""
     if not seg or len(seg) > 9 or any(w.lower() in _CLAUSE_WORDS for w in seg):
         return False
-    return _is_name_tok(seg[0]) and (_has_head(seg) or _is_name_tok(seg[-1]))
+    if seg[0] in _CAP_STOP or not (_np_word(seg[0]) or seg[0].lower() in ("the", "a", "an")):
+        return False
+    if seg[0].lower() in ("the", "a", "an") and not loose and not _has_head(seg):
+        return False
+    return loose or _has_head(seg) or _is_name_tok(seg[-1])
 
 
 def np_right(masked: str, pos: int, end: int, appositive: bool = True) -> tuple[int, int] | None:
     """The source phrase right after an inverted cue (``," said Hans Schellnhuber, the ...``);
     with ``appositive`` a description after a comma ("..., the director of ...") is included."""
     pos = _skip_adverbials(masked, pos, end)
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(masked, pos, min(end, pos + 300))]
+    toks = _tokens(masked, pos, min(end, pos + 300))
     j = 0
-    while j < len(toks) and (_np_word(toks[j][2]) or toks[j][2].lower() in _CONNECT):
-        if toks[j][2].lower() in _CONNECT and not (j and _is_name_tok(toks[j - 1][2])):
-            if toks[j][2].lower() not in ("the",) or j:
+    while j < len(toks):
+        tok = toks[j][2]
+        low = tok.lower()
+        if low in _CONNECT and low != "the":
+            prev = toks[j - 1][2] if j else ""
+            if not (prev.lower() in cues.ROLES or _is_name_tok(prev)):
                 break
+            if j + 1 >= len(toks) or not (_np_word(toks[j + 1][2]) or toks[j + 1][2] == "the"):
+                break
+        elif not (_np_word(tok) or low == "the"):
+            break
         j += 1
+    while j and toks[j - 1][2].lower() in _CONNECT:
+        j -= 1
     if j == 0 or not _has_head([t[2] for t in toks[:j]]):
         return None
     stop = toks[j - 1][1]
@@ -576,18 +633,12 @@ def _trailing_attribution(masked: str, start: int, e: int, cue: re.Match[str]) -
     if comma < 0:
         return None
     if cue.group("acc"):
-        if masked[comma + 1 : cue.start()].strip():
-            return None
-        src = np_right(masked, cue.end(), e)
-    else:
-        src = np_left(masked, comma + 1, _strip_aux_left(masked, comma + 1, cue.start()))
-        if src is None or masked[comma + 1 : src[0]].strip():
-            return None
-        rest = _after_cue(masked, cue, e)
-        if _words(masked[rest:e]) > 2 and not masked[rest:e].lstrip().startswith(","):
-            return None
-        return comma
-    if src is None or _words(masked[src[1] : e]) > 2:
+        return None if masked[comma + 1 : cue.start()].strip() else comma
+    src = np_left(masked, comma + 1, _strip_aux_left(masked, comma + 1, cue.start()))
+    if src is None or masked[comma + 1 : src[0]].strip():
+        return None
+    rest = _after_cue(masked, cue, e)
+    if _words(masked[rest:e]) > 2 and not masked[rest:e].lstrip().startswith(","):
         return None
     return comma
 

@@ -149,6 +149,8 @@ def _split_name(phrase: str) -> tuple[str | None, str | None]:
 def _title_before(text: str, pos: int) -> list[str]:
     """Role words written right before a name ("Kremlin spokesman" in "... spokesman Peskov")."""
     words = text[max(0, pos - 60) : pos].split()
+    if words and words[-1].endswith(",") and words[-1].rstrip(",").lower() in cues.ROLES:
+        words[-1] = words[-1].rstrip(",")  # "his French counterpart, Emmanuel Macron"
     out: list[str] = []
     for word in reversed(words):
         low = word.lower().strip(",.’'")
@@ -173,6 +175,7 @@ class Resolver:
         self._titled: list[tuple[int, frozenset[str], str]] = []  # (pos, title words, name)
         self._last_person: str | None = None
         self._last_group: str | None = None
+        self._last: str | None = None
         self._scan(text)
 
     def _scan(self, text: str) -> None:
@@ -211,6 +214,8 @@ class Resolver:
             self._remember(name)
             return name, source.title
         desc = source.description or source.text
+        if source.head in cues.CARRIERS and self._last is not None:
+            return self._last, desc  # "according to the statement": the last source's statement
         found = self._describe(desc, pos)
         if found is not None:
             self._remember(found)
@@ -244,7 +249,7 @@ class Resolver:
             if tpos > pos:
                 continue
             score = 2 * (head in title_words) + len(quals & title_words)
-            score -= 2 * len(quals - title_words) if head in title_words else 0
+            score -= len(quals - title_words) if head in title_words else 0
             if score >= 1 and (best is None or (score, tpos) >= best[:2]):
                 best = (score, tpos, name)
         if best is not None and (best[0] >= 2 or head in _PERSON_ROLES):
@@ -256,6 +261,7 @@ class Resolver:
         return None
 
     def _remember(self, name: str) -> None:
+        self._last = name
         if is_org(name) or len(name.split()) == 1 and name.lower() not in self._surnames:
             self._last_group = name
         else:
