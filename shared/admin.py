@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +33,12 @@ def _new_topic(spec: TopicSpec, settings: Settings) -> NewTopic:
         config["cleanup.policy"] = "compact"
     if spec.retention_ms is not None:
         config["retention.ms"] = str(spec.retention_ms)
-    return NewTopic(spec.full_name(settings.topic_prefix), settings.partitions,
-                    settings.replication_factor, topic_configs=config)
+    return NewTopic(
+        spec.full_name(settings.topic_prefix),
+        settings.partitions,
+        settings.replication_factor,
+        topic_configs=config,
+    )
 
 
 async def ensure_topics(settings: Settings) -> list[str]:
@@ -42,13 +47,12 @@ async def ensure_topics(settings: Settings) -> list[str]:
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [_new_topic(t, settings) for t in ALL_TOPICS
-                   if t.full_name(settings.topic_prefix) not in existing]
+        missing = [
+            _new_topic(t, settings) for t in ALL_TOPICS if t.full_name(settings.topic_prefix) not in existing
+        ]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # created meanwhile by another process
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass  # another process created them meanwhile
         return [t.name for t in missing]
     finally:
         await admin.close()
@@ -89,8 +93,10 @@ async def group_status(settings: Settings, group: str, topics: list[str]) -> Gro
         described = await admin.describe_consumer_groups([group])
         tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or [])]
         ends = await consumer.end_offsets(tps) if tps else {}
-        parts = [PartitionLag(tp.topic, tp.partition,
-                              committed[tp].offset if tp in committed else None, ends[tp]) for tp in tps]
+        parts = [
+            PartitionLag(tp.topic, tp.partition, committed[tp].offset if tp in committed else None, ends[tp])
+            for tp in tps
+        ]
         state, members = _describe(described)
         return GroupStatus(group, state, members, parts)
     finally:

@@ -53,7 +53,9 @@ def run_batch(lines: Iterable[bytes], settings: Settings) -> BatchResult:
     return result
 
 
-def _submissions(lines: Iterable[bytes], settings: Settings, result: BatchResult) -> Iterator[tuple[int, Submission, float]]:
+def _submissions(
+    lines: Iterable[bytes], settings: Settings, result: BatchResult
+) -> Iterator[tuple[int, Submission, float]]:
     for lineno, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
@@ -65,6 +67,10 @@ def _submissions(lines: Iterable[bytes], settings: Settings, result: BatchResult
 
 async def _fetch(url: str, settings: Settings) -> str:
     async with make_client(settings.fetch_timeout_s, settings.user_agent) as client:
-        page = await fetch_page(client, url, max_bytes=settings.fetch_max_bytes,
-                                allow_private=settings.fetch_allow_private)
+        page = await fetch_page(
+            client,
+            url,
+            max_bytes=settings.fetch_max_bytes,
+            allow_private=settings.fetch_allow_private,
+        )
     return page.text

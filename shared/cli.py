@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from services.indexer.sqlite_index import SqliteIndex
 from shared.settings import load_settings
 
 app = typer.Typer(help="claimwire: who claimed what, and which outlets carried it.", no_args_is_help=True)
@@ -54,7 +55,9 @@ def up() -> None:
 
 
 @app.command()
-def down(keep_kafka: Annotated[bool, typer.Option(help="Leave the broker running.")] = False) -> None:
+def down(
+    keep_kafka: Annotated[bool, typer.Option(help="Leave the broker running.")] = False,
+) -> None:
     """Stop the services (gracefully: in-flight work is committed) and Kafka."""
     from shared.supervisor import down as stop_stack
 
@@ -83,7 +86,9 @@ def topics() -> None:
 
 
 @app.command()
-def publish(sources: Annotated[list[str], typer.Argument(help="FILE.jsonl or URL, any number.")]) -> None:
+def publish(
+    sources: Annotated[list[str], typer.Argument(help="FILE.jsonl or URL, any number.")],
+) -> None:
     """Send articles (JSON lines in the input schema) or URLs to `articles.submitted`."""
     from shared.publish import publish as send
     from shared.publish import submission_lines
@@ -122,7 +127,8 @@ def clusters(min_outlets: Annotated[int, typer.Option(min=1)] = 2, limit: int = 
     found = _index().clusters(min_outlets=min_outlets, limit=limit)
     for c in found:
         first = c["members"][0]
-        console.print(f"[bold]{c['cluster_id']}[/] {first['speaker'] or '?'} — {c['outlets']} outlets: {c['outlet_list']}")
+        speaker = first["speaker"] or "?"
+        console.print(f"[bold]{c['cluster_id']}[/] {speaker} — {c['outlets']} outlets: {c['outlet_list']}")
         for m in c["members"]:
             console.print(f"    [{m['outlet']}] {m['text']}")
     if not found:
@@ -139,10 +145,14 @@ def wait(
     with console.status("waiting for the index…") as status:
         while time.monotonic() < deadline:
             counts = _index().counts() if load_settings().index_file.exists() else {}
-            status.update(f"indexed {counts.get('articles', 0)}/{articles} articles, {counts.get('claims', 0)} claims")
+            status.update(
+                f"indexed {counts.get('articles', 0)}/{articles} articles, {counts.get('claims', 0)} claims"
+            )
             if counts.get("articles", 0) >= articles and counts["claims"] >= counts["expected_claims"]:
-                console.print(f"indexed {counts['articles']} articles, {counts['claims']} claims, "
-                              f"{counts['clusters']} clusters")
+                console.print(
+                    f"indexed {counts['articles']} articles, {counts['claims']} claims, "
+                    f"{counts['clusters']} clusters"
+                )
                 return
             time.sleep(0.5)
     console.print("[red]timed out waiting for the index[/]")
@@ -163,8 +173,13 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     for svc in report["services"]:
         for i, p in enumerate(svc["partitions"] or [{}]):
             head = (svc["service"], svc["group"], svc["state"], str(svc["members"])) if i == 0 else ("",) * 4
-            table.add_row(*head, f"{p.get('topic', '-')}[{p.get('partition', '-')}]",
-                          str(p.get("committed", "-")), str(p.get("end", "-")), str(p.get("lag", "-")))
+            table.add_row(
+                *head,
+                f"{p.get('topic', '-')}[{p.get('partition', '-')}]",
+                str(p.get("committed", "-")),
+                str(p.get("end", "-")),
+                str(p.get("lag", "-")),
+            )
     console.print(table)
 
 
@@ -185,15 +200,21 @@ def batch(
     if articles is not None:
         with open(articles, "wb") as out:
             for a in result.articles:
-                out.write(orjson.dumps({"article_id": a.article_id, "text": a.text, "outlet": a.outlet}) + b"\n")
+                out.write(
+                    orjson.dumps({"article_id": a.article_id, "text": a.text, "outlet": a.outlet}) + b"\n"
+                )
     for lineno, reason in result.failures:
         console.print(f"[yellow]line {lineno}: {reason}[/]", highlight=False)
-    console.print(f"{len(result.articles)} articles, {len(result.claims)} claims, "
-                  f"{len(result.failures)} failed", highlight=False)
+    console.print(
+        f"{len(result.articles)} articles, {len(result.claims)} claims, {len(result.failures)} failed",
+        highlight=False,
+    )
 
 
 @app.command()
-def pairs(infile: Annotated[Path, typer.Argument(help='Lines {"id","a","b"} (two claim texts).')]) -> None:
+def pairs(
+    infile: Annotated[Path, typer.Argument(help='Lines {"id","a","b"} (two claim texts).')],
+) -> None:
     """Print {"id","duplicate","score"} per pair: the dedup stage's own decision function."""
     from services.dedup.similarity import score_pair
     from services.dedup.speakers import speakers_compatible
@@ -205,15 +226,26 @@ def pairs(infile: Annotated[Path, typer.Argument(help='Lines {"id","a","b"} (two
             row = orjson.loads(line)
             result = score_pair(row["a"], row["b"])
             same_source = speakers_compatible(row.get("speaker_a"), row.get("speaker_b"))
-            sys.stdout.write(orjson.dumps({"id": row["id"], "duplicate": result.duplicate and same_source,
-                                           "score": round(result.score, 4)}).decode() + "\n")
+            sys.stdout.write(
+                orjson.dumps(
+                    {
+                        "id": row["id"],
+                        "duplicate": result.duplicate and same_source,
+                        "score": round(result.score, 4),
+                    }
+                ).decode()
+                + "\n"
+            )
 
 
-def _index():  # type: ignore[no-untyped-def]
-    from services.indexer.sqlite_index import SqliteIndex
+def _index() -> SqliteIndex:
 
     return SqliteIndex(load_settings().index_file)
 
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -13,7 +13,9 @@ MESSAGES = Counter(
     "Messages handled, by service and outcome.",
     ["service", "outcome", "reason"],
 )
-PRODUCED = Counter("claimwire_produced_total", "Messages produced, by service and topic.", ["service", "topic"])
+PRODUCED = Counter(
+    "claimwire_produced_total", "Messages produced, by service and topic.", ["service", "topic"]
+)
 PROCESSING = Histogram(
     "claimwire_processing_seconds",
     "Time spent handling one message (or batch, for sinks).",
@@ -21,7 +23,10 @@ PROCESSING = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0),
 )
 BATCH = Histogram(
-    "claimwire_batch_size", "Messages per sink batch.", ["service"], buckets=(1, 10, 50, 100, 250, 500, 1000)
+    "claimwire_batch_size",
+    "Messages per sink batch.",
+    ["service"],
+    buckets=(1, 10, 50, 100, 250, 500, 1000),
 )
 
 

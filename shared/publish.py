@@ -35,10 +35,16 @@ def _key(raw: bytes) -> bytes | None:
     return given.encode() if isinstance(given, str) else None
 
 
-async def publish(settings: Settings, messages: list[bytes], progress: Callable[[int], None] | None = None) -> int:
+async def publish(
+    settings: Settings, messages: list[bytes], progress: Callable[[int], None] | None = None
+) -> int:
     """Send the raw messages to the input topic in order; returns how many were acknowledged."""
-    producer = AIOKafkaProducer(**client_options(settings), linger_ms=5, acks="all",
-                                max_request_size=settings.max_message_bytes + 1_100_000)
+    producer = AIOKafkaProducer(
+        **client_options(settings),
+        linger_ms=5,
+        acks="all",
+        max_request_size=settings.max_message_bytes + 1_100_000,
+    )
     await producer.start()
     topic = SUBMITTED.full_name(settings.topic_prefix)
     try:

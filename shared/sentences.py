@@ -19,9 +19,7 @@ import re
 
 # A candidate end: terminal punctuation plus trailing closers, before whitespace and a capital or
 # digit (an opening quote or bracket may come first).
-_END = re.compile(
-    r"""(?:\.\.\.|…|[.!?]+)["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]*([A-Z0-9][\w'’-]*))"""
-)
+_END = re.compile(r"""(?:\.\.\.|…|[.!?]+)["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]*([A-Z0-9][\w'’-]*))""")
 _PARA = re.compile(r"[^\n]+")
 # The token that a lone period follows: letters, dots, apostrophes, hyphens.
 _TOKEN = re.compile(r"[\w.'’&-]*\w$")
@@ -33,9 +31,7 @@ _TITLES = frozenset(
     "est fig".split()
 )
 # Abbreviations that only precede a number ("No. 1", "Sept. 11", "Vol. 3").
-_BEFORE_NUMBER = frozenset(
-    "no nos vol pp p art jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+_BEFORE_NUMBER = frozenset("no nos vol pp p art jan feb mar apr jun jul aug sep sept oct nov dec".split())
 # US state abbreviations (AP style): an end only when a sentence-opening word follows.
 _STATES = frozenset(
     "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Ky La Md Mass Mich Minn Miss Mo Mont "

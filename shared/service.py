@@ -43,7 +43,9 @@ def build(name: str, settings: Settings) -> faust.App:
 def run(name: str, settings: Settings | None = None) -> None:
     """Run one service in this process until SIGTERM/SIGINT (Faust drains and commits on stop)."""
     settings = settings or load_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     logging.getLogger(__name__).info("starting %s with %s", name, settings.masked())
     metrics.serve(settings.metrics_port, settings.metrics_addr)
     app = build(name, settings)

@@ -21,13 +21,31 @@ def source_topics(name: str, settings: Settings) -> list[str]:
 
 async def collect(settings: Settings) -> dict[str, Any]:
     """One JSON-able report over all five services."""
-    results = await asyncio.gather(*(
-        group_status(settings, group_id(name, settings), source_topics(name, settings)) for name in SERVICES))
+    results = await asyncio.gather(
+        *(
+            group_status(settings, group_id(name, settings), source_topics(name, settings))
+            for name in SERVICES
+        )
+    )
     services = []
     for name, st in zip(SERVICES, results, strict=True):
-        services.append({
-            "service": name, "group": st.group, "state": st.state, "members": st.members, "lag": st.lag,
-            "partitions": [{"topic": p.topic, "partition": p.partition, "committed": p.committed,
-                            "end": p.end, "lag": p.lag} for p in st.partitions],
-        })
+        services.append(
+            {
+                "service": name,
+                "group": st.group,
+                "state": st.state,
+                "members": st.members,
+                "lag": st.lag,
+                "partitions": [
+                    {
+                        "topic": p.topic,
+                        "partition": p.partition,
+                        "committed": p.committed,
+                        "end": p.end,
+                        "lag": p.lag,
+                    }
+                    for p in st.partitions
+                ],
+            }
+        )
     return {"services": services, "total_lag": sum(s["lag"] for s in services)}

@@ -56,8 +56,9 @@ def up(settings: Settings, services: list[str] | None = None) -> int:
     (settings.data_dir / "logs").mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "shared.supervisor", *(services or SERVICES)]
     log = open(settings.data_dir / "logs" / "supervisor.log", "ab")  # noqa: SIM115 - handed to the child
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            env=_env(settings))
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=_env(settings)
+    )
     log.close()
     pid_file(settings).parent.mkdir(parents=True, exist_ok=True)
     pid_file(settings).write_text(str(proc.pid))
@@ -66,7 +67,10 @@ def up(settings: Settings, services: list[str] | None = None) -> int:
 
 def _env(settings: Settings) -> dict[str, str]:
     # Children rebuild the same settings from the environment.
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")}, **to_env(settings)}
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")},
+        **to_env(settings),
+    }
 
 
 def down(settings: Settings, *, keep_kafka: bool = False, grace_s: float = 30.0) -> None:
@@ -96,8 +100,9 @@ class Supervisor:
 
     def spawn(self, name: str) -> None:
         log = open(self.settings.data_dir / "logs" / f"{name}.log", "ab")  # noqa: SIM115
-        self.procs[name] = subprocess.Popen([sys.executable, "-m", f"services.{name}.app"],
-                                            stdout=log, stderr=subprocess.STDOUT)
+        self.procs[name] = subprocess.Popen(
+            [sys.executable, "-m", f"services.{name}.app"], stdout=log, stderr=subprocess.STDOUT
+        )
         log.close()
 
     def loop(self) -> None:

@@ -76,13 +76,13 @@ class Stage(ABC, Generic[R]):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def bind(self, app: faust.App) -> None:  # noqa: B027 - optional hook, empty by default
+    def bind(self, app: faust.App) -> None:
         """Declare tables or other Faust resources on ``app`` before the worker starts."""
 
-    async def start(self) -> None:  # noqa: B027
+    async def start(self) -> None:
         """Open clients (HTTP, index) once the worker runs."""
 
-    async def stop(self) -> None:  # noqa: B027
+    async def stop(self) -> None:
         """Close what ``start`` opened."""
 
     @abstractmethod
@@ -130,25 +130,38 @@ def dead_letter(stage: str, reason: str, error: str, raw: bytes | None, src: Sou
 class _Binding:
     """What stages and sinks share: output topics, dead letters, start/stop hooks."""
 
-    def __init__(self, name: str, settings: Settings, app: faust.App, outputs: Sequence[TopicSpec],
-                 hooks: Stage[Any] | Sink) -> None:
+    def __init__(
+        self,
+        name: str,
+        settings: Settings,
+        app: faust.App,
+        outputs: Sequence[TopicSpec],
+        hooks: Stage[Any] | Sink,
+    ) -> None:
         self.name = name
         self.settings = settings
         self.app = app
         self.targets = {spec.name: raw_topic(app, spec, settings) for spec in (*outputs, DEADLETTER)}
 
-        @app.task
         async def _start() -> None:
             await hooks.start()
 
-        @app.on_before_shutdown.connect
         async def _stop(sender: Any, **kwargs: Any) -> None:
             await hooks.stop()
 
+        app.task(_start)
+        app.on_before_shutdown.connect(_stop)  # type: ignore[arg-type]
+
     async def _dead(self, reason: str, error: str, raw: bytes | None, src: Source) -> None:
         letter = dead_letter(self.name, reason, error, raw, src, self.settings.dlq_max_value_bytes)
-        log.warning("dead letter from %s: %s (%s[%d]@%d)", self.name, error[:200], src.topic,
-                    src.partition, src.offset)
+        log.warning(
+            "dead letter from %s: %s (%s[%d]@%d)",
+            self.name,
+            error[:200],
+            src.topic,
+            src.partition,
+            src.offset,
+        )
         await self._send(DEADLETTER, self.name, encode(letter))
         metrics.MESSAGES.labels(self.name, "dead-letter", reason).inc()
 
@@ -191,6 +204,7 @@ class Runner(_Binding):
         metrics.MESSAGES.labels(stage.name, outcome, "").inc()
         metrics.PROCESSING.labels(stage.name).observe(time.perf_counter() - started)
 
+
 def _source(message: Any) -> Source:
     ts = message.timestamp
     return Source(message.topic, message.partition, message.offset, float(ts) if ts else None, message.key)
@@ -229,7 +243,7 @@ class SinkRunner(_Binding):
     def _batch_agent(self, model: type[Record]) -> Any:
         s = self.sink.settings
 
-        async def agent(stream: faust.StreamT[bytes]) -> None:
+        async def agent(stream: Any) -> None:  # faust.Stream: take_events is missing from StreamT
             async for events in stream.take_events(s.indexer_batch_size, within=s.indexer_batch_seconds):
                 await self.handle_batch(model, events)
 
@@ -242,7 +256,9 @@ class SinkRunner(_Binding):
         for event in events:
             src = _source(event.message)
             try:
-                good.append(decode(model, event.message.value, max_bytes=self.sink.settings.max_message_bytes))
+                good.append(
+                    decode(model, event.message.value, max_bytes=self.sink.settings.max_message_bytes)
+                )
             except DecodeError as exc:
                 await self._dead(exc.reason, str(exc), event.message.value, src)
         if good:

@@ -54,4 +54,7 @@ def settings(broker: kafka.LocalKafka, tmp_path: Path) -> Settings:
 
 def service_env(settings: Settings) -> dict[str, str]:
     """The environment a service process needs to run with ``settings``."""
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")}, **to_env(settings)}
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")},
+        **to_env(settings),
+    }

@@ -15,11 +15,20 @@ from shared.settings import Settings
 from shared.topics import TopicSpec
 
 
-async def consume(settings: Settings, spec: TopicSpec, until: Callable[[list[ConsumerRecord[bytes, bytes]]], bool],
-                  timeout: float = 60.0) -> list[ConsumerRecord[bytes, bytes]]:
+async def consume(
+    settings: Settings,
+    spec: TopicSpec,
+    until: Callable[[list[ConsumerRecord[bytes, bytes]]], bool],
+    timeout: float = 60.0,
+) -> list[ConsumerRecord[bytes, bytes]]:
     """Read ``spec`` from the beginning until ``until(records)`` holds or the timeout passes."""
-    consumer = AIOKafkaConsumer(spec.full_name(settings.topic_prefix), bootstrap_servers=settings.kafka_bootstrap,
-                                auto_offset_reset="earliest", enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        spec.full_name(settings.topic_prefix),
+        bootstrap_servers=settings.kafka_bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
     await consumer.start()
     records: list[ConsumerRecord[bytes, bytes]] = []
     deadline = time.monotonic() + timeout
@@ -36,8 +45,12 @@ async def consume(settings: Settings, spec: TopicSpec, until: Callable[[list[Con
 def start_service(name: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """Run one service as a real process (as `claimwire up` and docker compose do)."""
     with open(log, "ab") as out:
-        return subprocess.Popen([sys.executable, "-m", f"services.{name}.app"], env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", f"services.{name}.app"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def stop_service(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> int:

@@ -1,4 +1,7 @@
-"""Entry point of the cleaner service: `python -m services.cleaner.app` (or `claimwire service cleaner`)."""
+"""Entry point of the cleaner service.
+
+Run as `python -m services.cleaner.app` or `claimwire service cleaner`.
+"""
 
 from shared.service import run
 

@@ -4,12 +4,19 @@ Contract: every function here looks at ONE normalised line (see ``normalize.py``
 ``match(line)`` returns the rule family that makes the line boilerplate, or None; the structural
 predicates (``is_headline``, ``is_edge_junk``, ``is_lone_name``, ``is_appeal_voice``,
 ``is_empty``) are the context-free halves of the rules that ``clean.py`` applies with context
-(after a marker, at the text's edges, inside an appeal). The rules file is read and compiled once,
-at import, into two combined regular expressions, so a line costs one or two regex calls.
+(after a marker, at the text's edges, inside an appeal).
+
+Speed: the rules file is read and compiled once, at import. Patterns anchored at the line start
+are merged into one regex per line-length tier (a line is only tested against the families
+that allow its length), and the other patterns are gated by needles: words (or symbols) of
+which one must occur in the line. Python's re tries alternatives one by one and has no fast scan
+for many literals, so floating patterns run on every paragraph would cost more than the whole
+rest of the cleaner; instead the line's word set is looked up in a needle index.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -30,13 +37,41 @@ class Family:
 
 
 @dataclass(frozen=True, slots=True)
+class Gated:
+    """A pattern of one family that is tried only when one of its needles is in the line."""
+
+    family: int
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class GateIndex:
+    """Gated patterns (in family order) and which needles make each worth trying."""
+
+    patterns: tuple[Gated, ...]
+    by_word: dict[str, tuple[int, ...]]  # needle word -> indices into patterns
+    by_symbol: tuple[tuple[str, tuple[int, ...]], ...]  # needle symbol -> indices
+
+    def candidates(self, line: str, words: set[str]) -> list[Gated]:
+        """The patterns whose needles occur in ``line`` (with word set ``words``), in order."""
+        found: set[int] = set()
+        for word in self.by_word.keys() & words:  # a C-level intersection, not a Python loop
+            found.update(self.by_word[word])
+        for symbol, hits in self.by_symbol:
+            if symbol in line:
+                found.update(hits)
+        return [self.patterns[k] for k in sorted(found)]
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
-    """The compiled rules: one regex per kind, its named groups ``f<i>`` index ``families``."""
+    """The compiled rules (see the module docstring)."""
 
     families: tuple[Family, ...]
-    line_re: re.Pattern[str]
-    phrase_re: re.Pattern[str]
-    family_res: tuple[re.Pattern[str] | None, ...]  # each line family alone, for the slow path
+    tier_limits: tuple[int, ...]  # ascending distinct max_chars of the line families
+    tier_res: tuple[re.Pattern[str] | None, ...]  # ungated patterns of families allowing a tier
+    gated: GateIndex  # gated line patterns
+    phrases: GateIndex  # phrase families' patterns
     limits: dict[str, int]
 
 
@@ -46,24 +81,78 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
         data = tomllib.load(f)
     defines = _expand_defines(data.get("define", {}))
     families: list[Family] = []
-    family_res: list[re.Pattern[str] | None] = []
-    parts: dict[str, list[str]] = {"line": [], "phrase": []}
+    ungated: list[str] = []  # one named-group alternative per line family, "" if none
+    gated: list[tuple[tuple[str, ...], Gated]] = []
+    phrases: list[tuple[tuple[str, ...], Gated]] = []
     for i, raw in enumerate(data["family"]):
         fam = _family(raw, data["limits"])
-        alternatives = "|".join(f"(?:{_expand(p, defines)})" for p in raw["patterns"])
         families.append(fam)
-        family_res.append(re.compile(alternatives, re.I) if fam.kind == "line" else None)
-        parts[fam.kind].append(f"(?P<f{i}>{alternatives})")
+        plain, needled = _split_patterns(raw, defines)
+        if fam.kind == "phrase":
+            if plain:
+                raise ValueError(f"rules.toml: phrase patterns of {fam.reason!r} need needles")
+            phrases += [(nd, Gated(i, re.compile(p, re.I))) for nd, p in needled]
+            continue
+        ungated.append(f"(?P<f{i}>{'|'.join(plain)})" if plain else "")
+        gated += [(nd, Gated(i, re.compile(p, re.I))) for nd, p in needled]
+    limits = sorted({f.max_chars for f in families if f.kind == "line"})
+    line_families = list(zip([f for f in families if f.kind == "line"], ungated, strict=True))
     return Rules(
         families=tuple(families),
-        line_re=re.compile("|".join(parts["line"]), re.IGNORECASE),
-        phrase_re=re.compile("|".join(parts["phrase"]), re.IGNORECASE),
-        family_res=tuple(family_res),
+        tier_limits=tuple(limits),
+        tier_res=tuple(_tier_regex(line_families, t) for t in limits),
+        gated=_gate_index(gated),
+        phrases=_gate_index(phrases),
         limits=dict(data["limits"]),
     )
 
 
+def _split_patterns(
+    raw: dict[str, Any], defines: dict[str, str]
+) -> tuple[list[str], list[tuple[tuple[str, ...], str]]]:
+    """A family's patterns as (ungated alternatives, [(needles, pattern)])."""
+    family_needles = tuple(raw.get("needles", ()))
+    plain: list[str] = []
+    needled: list[tuple[tuple[str, ...], str]] = []
+    for entry in raw["patterns"]:
+        text, own = (entry, ()) if isinstance(entry, str) else (entry["re"], entry["needles"])
+        needles = tuple(n.lower() for n in own) or family_needles
+        pattern = _expand(text, defines)
+        if needles:
+            needled.append((needles, pattern))
+        elif text.startswith("."):
+            raise ValueError(f"rules.toml: floating pattern needs needles: {text!r}")
+        else:
+            plain.append(f"(?:{pattern})")
+    return plain, needled
+
+
+def _gate_index(entries: list[tuple[tuple[str, ...], Gated]]) -> GateIndex:
+    by_word: dict[str, list[int]] = {}
+    by_symbol: dict[str, list[int]] = {}
+    for k, (needles, _) in enumerate(entries):
+        for needle in needles:
+            if _WORD.fullmatch(needle):
+                by_word.setdefault(needle, []).append(k)
+            elif len(needle) == 1:
+                by_symbol.setdefault(needle, []).append(k)
+            else:
+                raise ValueError(f"rules.toml: a needle is one word or one symbol: {needle!r}")
+    return GateIndex(
+        patterns=tuple(g for _, g in entries),
+        by_word={w: tuple(ks) for w, ks in by_word.items()},
+        by_symbol=tuple((c, tuple(ks)) for c, ks in by_symbol.items()),
+    )
+
+
+def _tier_regex(line_families: list[tuple[Family, str]], tier: int) -> re.Pattern[str] | None:
+    """One regex of the ungated patterns of the families that allow lines of ``tier`` chars."""
+    parts = [u for f, u in line_families if u and f.max_chars >= tier]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
 _REF = re.compile(r"<<(\w+)>>")
+_WORD = re.compile(r"\w+")
 
 
 def _expand_defines(raw: dict[str, str]) -> dict[str, str]:
@@ -119,34 +208,45 @@ _NAME_PARTICLES = frozenset("de da di du dos del van von der den la le al bin ib
 def match(line: str, rules: Rules = RULES) -> Family | None:
     """The family whose patterns make ``line`` boilerplate, or None.
 
-    Whole-line families are tried first (cheap, and most specific); appeal phrases only on text
-    outside quotes and only when that text speaks to the reader (see ``is_appeal_voice``).
+    Line families win over phrase families, and among line families the first in the file wins.
+    Appeal phrases count only outside quotes and only when that text speaks to the reader (see
+    ``is_appeal_voice``).
     """
     n = len(line)
-    if n <= rules.limits["line_max_chars"]:
-        m = rules.line_re.fullmatch(line)
-        if m is not None:
-            fam = _family_of(m, rules)
-            if n <= fam.max_chars:
-                return fam
-            return _first_within_limit(line, rules)
-    if n <= rules.limits["appeal_max_chars"] and rules.phrase_re.search(line):
-        unquoted = _QUOTED.sub(" ", line)
-        m = rules.phrase_re.search(unquoted)
-        if m is not None and _speaks_to_reader(unquoted):
-            return _family_of(m, rules)
-    return None
+    best = _ungated(line, rules)
+    words = set(_WORD.findall(line.lower()))
+    for g in rules.gated.candidates(line, words):
+        if g.family >= best:
+            break
+        if n <= rules.families[g.family].max_chars and g.regex.fullmatch(line):
+            best = g.family
+            break
+    if best < len(rules.families):
+        return rules.families[best]
+    return _phrase(line, words, rules)
 
 
-def _family_of(m: re.Match[str], rules: Rules) -> Family:
-    assert m.lastgroup is not None  # every alternative sits in a named group f<i>
-    return rules.families[int(m.lastgroup[1:])]
+def _ungated(line: str, rules: Rules) -> int:
+    """Index of the first family whose ungated patterns match, or len(families)."""
+    tier = bisect.bisect_left(rules.tier_limits, len(line))
+    regex = rules.tier_res[tier] if tier < len(rules.tier_res) else None
+    m = regex.fullmatch(line) if regex is not None else None
+    if m is None or m.lastgroup is None:
+        return len(rules.families)
+    return int(m.lastgroup[1:])  # every alternative sits in a named group f<index>
 
 
-def _first_within_limit(line: str, rules: Rules) -> Family | None:
-    """Slow path, when the first matching family is too short for ``line``: try each one."""
-    for fam, regex in zip(rules.families, rules.family_res, strict=True):
-        if regex is not None and len(line) <= fam.max_chars and regex.fullmatch(line):
+def _phrase(line: str, words: set[str], rules: Rules) -> Family | None:
+    unquoted: str | None = None
+    for g in rules.phrases.candidates(line, words):
+        fam = rules.families[g.family]
+        if len(line) > fam.max_chars:
+            continue
+        if unquoted is None:
+            unquoted = _QUOTED.sub(" ", line)
+            if not _speaks_to_reader(unquoted):
+                return None
+        if g.regex.search(unquoted):
             return fam
     return None
 

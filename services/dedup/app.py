@@ -1,4 +1,7 @@
-"""Entry point of the dedup service: `python -m services.dedup.app` (or `claimwire service dedup`)."""
+"""Entry point of the dedup service.
+
+Run as `python -m services.dedup.app` or `claimwire service dedup`.
+"""
 
 from shared.service import run
 

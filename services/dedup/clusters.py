@@ -46,8 +46,15 @@ def _assign(claim: Claim, entries: list[Entry], now: float) -> Claim:
         if result.duplicate and result.score > best_score:
             best, best_score = entry, result.score
     if best is None:
-        best = {"id": cluster_id(claim.claim_id), "speaker": claim.speaker, "text": claim.text,
-                "tokens": list(toks), "first": now, "last": now, "n": 0}
+        best = {
+            "id": cluster_id(claim.claim_id),
+            "speaker": claim.speaker,
+            "text": claim.text,
+            "tokens": list(toks),
+            "first": now,
+            "last": now,
+            "n": 0,
+        }
         entries.append(best)
     best["n"] += 1
     best["last"] = max(best["last"], now)

@@ -1,4 +1,7 @@
-"""Entry point of the extractor service: `python -m services.extractor.app` (or `claimwire service extractor`)."""
+"""Entry point of the extractor service.
+
+Run as `python -m services.extractor.app` or `claimwire service extractor`.
+"""
 
 from shared.service import run
 

@@ -50,8 +50,8 @@ class Frame:
 
 # --- quotations -------------------------------------------------------------------------------
 
-_DOUBLE = re.compile(r"[\"“”]")
-_SINGLE = re.compile(r"(?<![\w’'])[‘'](?=[A-Za-z0-9])([^\n‘'\"“”]*?[^\s][,.?!])[’'](?![\w])")
+_DOUBLE = re.compile(r"''|[\"“”]")  # '' is a double quote in some archives
+_SINGLE = re.compile(r"(?<![\w’'])[‘'](?=[A-Za-z0-9])([^\n‘'\"“”]*?[^\s][,.?!])[’'](?![\w’'])")
 _PARA = re.compile(r"[^\n]+")
 _OPENERS_BEFORE = frozenset(" \t([{—–-/:;")
 
@@ -82,12 +82,15 @@ def _first_char(text: str, ps: int, pe: int) -> int:
     return i
 
 
-def _opens(text: str, i: int, ps: int, pe: int) -> bool:
+def _opens(text: str, i: int, j: int, ps: int, pe: int, depth: int) -> bool:
+    """Whether the double quotation mark ``text[i:j]`` opens a quotation (``depth`` open)."""
     mark = text[i]
-    if mark != '"':
-        return mark == "“"
     before = text[i - 1] if i > ps else " "
-    after = text[i + 1] if i + 1 < pe else " "
+    after = text[j] if j < pe else " "
+    if mark == "“":
+        return True
+    if mark == "”":  # a closing shape used as an opener at the start of a paragraph
+        return depth == 0 and i == _first_char(text, ps, pe) and after.isalnum()
     return before in _OPENERS_BEFORE and not after.isspace()
 
 
@@ -97,9 +100,9 @@ def _double_quotes(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
     start = ps
     for m in _DOUBLE.finditer(text, ps, pe):
         i = m.start()
-        if _opens(text, i, ps, pe):
+        if _opens(text, i, m.end(), ps, pe, depth):
             if depth == 0:
-                start = i + 1
+                start = m.end()
             depth += 1
         elif depth > 0:
             depth -= 1
@@ -165,7 +168,7 @@ _TIME = re.compile(
     r"\s*(?:,\s*)?(?:(?:on|last|this|early|late|earlier|later)\s+)?"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|"
     r"earlier|later|recently|previously|again|also|once|repeatedly|publicly|privately|"
-    r"week|month|year)(?:\s+(?:morning|afternoon|evening|night))?(?![\w’'])"
+    r"week|weekend|month|year)(?:\s+(?:morning|afternoon|evening|night))?(?![\w’'])"
 )
 _MANNER = re.compile(
     r"\s*(?:,\s*)?(?:in|during|at|on|via|through|over|after|before|with|to)\s+"
@@ -173,9 +176,11 @@ _MANNER = re.compile(
     r"(?:statement|interview|conference|briefing|rally|post|tweet|tweets|email|e-mail|letter|"
     r"call|appearance|speech|address|remarks|hearing|broadcast|meeting|session|event|"
     r"Twitter|Facebook|Instagram|television|radio|TV|podcast|op-ed|editorial|column|book|"
+    r"website|site|blog|page|account|channel|network|newsletter|video|documentary|"
     r"release|report|filing|court|program|show|reporters|journalists)(?![\w’'])"
     r"(?:\s+(?:with|to|on|at|in)\s+(?:[A-Z][\w’'.&-]*\s*)+)?"
 )
+_ABOUT = re.compile(r"\s*(?:of|about|to)\s+(?:the\s+)?(?:[A-Z][\w’'.&-]*\s*)+(?=,)")
 _THAT = re.compile(r"\s*(?:that|:)(?![\w’'])\s*,?")
 _THAT_AHEAD = re.compile(r"\b(?:that)\b")
 _ADDRESSEE = re.compile(
@@ -190,11 +195,16 @@ _PASSIVE = re.compile(
     r"noted|estimated|believed|thought|expected|feared|understood|known)"
     r"(?:\s+(?:by|in)\s+(?:the\s+)?(?P<agent>[^,]{2,60}?))?\s+that(?![\w’'])"
 )
+_DASH_SOURCE = re.compile(r"\s*[―—–-]{1,2}\s*")
+_INFINITIVE = re.compile(r"to\s+\w+")
 _AND_THAT = re.compile(r",?\s+and\s+that\s+")
 _COORDINATED = re.compile(
     r"(?:[,;]\s*(?:and\s+|but\s+)?|\s(?:and|but)\s+)(?!(?:who|which|that|as|what)\b)(?:\w+\s+){0,3}$"
 )
 _COMMA = re.compile(r"\s*,?\s*")
+_APPOSITIVE_SEG = re.compile(
+    r"\s*,\s*(?:the|a|an|his|her|its|their)\s+[^,#“”\"]{2,80}?(\s*),\s*"
+)
 _FIRST_WORD = re.compile(r"\s*([\w’'-]+)")
 _FINITE = re.compile(r"(?:\s+[\w’'-]+){0,3}?\s+(?:would|will|is|was|could|can|should|has|may|might)\b")
 _ADJUNCT_WORDS = frozenset(
@@ -284,16 +294,29 @@ def np_left(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     """
     toks = _tokens(masked, max(lo, hi - 300), hi)
     i = len(toks) - 1
-    while i >= 0 and toks[i][2].lower() in cues.AUX:
+    while i >= 0 and toks[i][2] in cues.AUX:
         i -= 1
     if i < 0:
         return None
     end = toks[i][1]
+    if toks[i][2] == ")":  # "Sen. David Perdue (R-Ga.) said"
+        k = i
+        while k > 0 and toks[k][2] != "(" and i - k < 8:
+            k -= 1
+        i = k - 1 if toks[k][2] == "(" else i
+        if i < 0:
+            return None
     if toks[i][2].lower() in cues.PRONOUNS:
         return (toks[i][0], end)
     if toks[i][2] == ",":
         return _appositive_chain(toks, i)
+    if toks[i][2].lower() in _RELATIVE | {"that"} and i > 0:
+        k = i - 1 if toks[i - 1][2] != "," else i - 2  # "a letter ... that says", "X, who said"
+        found = np_left(masked, lo, toks[k][1]) if k >= 0 else None
+        return (found[0], end) if found else None
     j = _walk_np(toks, i)
+    if j is None:
+        j = _bare_np(toks, i)
     if j is None:
         return None
     # "Dmitry Peskov, the press secretary of the president said": step over the comma to the name.
@@ -333,7 +356,13 @@ def _walk_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
             j -= 1
             best = j
             continue
-        if loose == 0 and _noun_like(tok) and toks[j][2].lower() in cues.ROLES:
+        before = toks[j - 2][2].lower() if j > 1 else ""
+        if (
+            loose == 0
+            and _noun_like(tok)
+            and toks[j][2].lower() in cues.ROLES
+            and (before in cues.MODIFIERS or before.endswith(("’s", "'s")))
+        ):
             loose += 1
             j -= 1
             continue
@@ -341,6 +370,16 @@ def _walk_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
     while best < i and toks[best][2].lower() in _CONNECT - {"the"}:
         best += 1
     return best
+
+
+def _bare_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
+    """"The clip says": a determiner and up to three nouns opening a clause."""
+    j = i
+    while j >= 0 and i - j < 3 and _noun_like(toks[j][2]):
+        j -= 1
+    if j < 0 or j == i or toks[j][2].lower() not in ("the", "a", "an", "this", "that", "these"):
+        return None
+    return j if _segment_start(toks, j) else None
 
 
 def _segment_start(toks: list[tuple[int, int, str]], j: int) -> bool:
@@ -361,12 +400,15 @@ def _appositive_chain(toks: list[tuple[int, int, str]], i: int) -> tuple[int, in
         seg_start = comma - 1
         while seg_start >= 0 and toks[seg_start][2] not in (",", ";", ":", "“", "”", '"', "—"):
             seg_start -= 1
-        seg = [t[2] for t in toks[seg_start + 1 : comma]]
+        first = seg_start + 1
+        while first < comma and toks[first][2] in _CAP_STOP:
+            first += 1  # "But Megan Hester, ..., said"
+        seg = [t[2] for t in toks[first:comma]]
         if not seg:
             break
         at_start = seg_start < 0
         if _looks_np(seg, loose=at_start):
-            subject = seg_start + 1
+            subject = first
         elif not _appositive_like(seg):
             break
         if at_start or toks[seg_start][2] != ",":
@@ -435,7 +477,11 @@ def np_right(masked: str, pos: int, end: int, appositive: bool = True) -> tuple[
 
 def _skip_adverbials(masked: str, pos: int, end: int) -> int:
     while True:
-        m = _TIME.match(masked, pos, end) or _MANNER.match(masked, pos, end)
+        m = (
+            _TIME.match(masked, pos, end)
+            or _MANNER.match(masked, pos, end)
+            or _ABOUT.match(masked, pos, end)
+        )
         if not m or m.end() == pos:
             return pos
         pos = m.end()
@@ -445,7 +491,7 @@ def _strip_aux_left(masked: str, lo: int, hi: int) -> int:
     """Position after the last token before ``hi`` that is not an auxiliary or adverb."""
     toks = list(_TOKEN.finditer(masked, max(lo, hi - 80), hi))
     i = len(toks) - 1
-    while i >= 0 and toks[i].group().lower() in cues.AUX:
+    while i >= 0 and toks[i].group() in cues.AUX:
         i -= 1
     return toks[i].end() if i >= 0 else lo
 
@@ -517,7 +563,13 @@ def _after_cue(masked: str, cue: re.Match[str], end: int) -> int:
 
 
 def tail_frame(masked: str, qclose: int, e: int) -> Frame | None:
-    """Attribution right after a quotation's closing mark (``," X said`` / ``," said X``)."""
+    """Attribution right after a quotation's closing mark (``," X said`` / ``," said X`` /
+    ``" — X``, the epigraph style)."""
+    dash = _DASH_SOURCE.match(masked, qclose, e)
+    if dash:
+        src = np_right(masked, dash.end(), e)
+        if src is not None and not masked[src[1] : e].strip(" .,"):
+            return Frame(src, None)
     pos = qclose
     m = re.match(r"\s*[,—–-]*\s*", masked[pos:e])
     pos += m.end() if m else 0
@@ -609,6 +661,11 @@ def _inner_cue(masked: str, e: int, cue: re.Match[str], prev: Frame) -> list[Fra
         cut = _trim(masked, start, trailing)
         if cut is None:
             return None
+        if _INFINITIVE.match(masked, cut[0], cut[1]):
+            # "X agreed to meet, the Kremlin said": an action, reported by the outer source
+            outer = _frame_at(masked, trailing + 1, e, cue) if not cue.group("acc") else None
+            if outer is not None and outer.source is not None:
+                return [Frame(outer.source, cue.span(), (*prev.content[:-1], cut))]
         return [Frame(prev.source, prev.cue, (*prev.content[:-1], cut), prev.cue_class)]
     before = masked[start : cue.start()]
     m = _COORDINATED.search(before)
@@ -655,9 +712,9 @@ def _frame_at(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
             return None
         src = np_right(masked, cue.end(), e)
         if src is not None and before:
-            rest = masked[src[1] : e].strip(" .,")
+            rest = masked[src[1] : e].strip(" .")
             body = _trim(masked, s, s + len(before) - 1)
-            if body and (not rest or _words(rest) <= 12):
+            if body and (not rest or rest.startswith(",") or _words(rest) <= 3):
                 return Frame(src, cue.span(), (body,))
         if before.endswith(","):
             chained = np_left(masked, s, core_end)
@@ -744,17 +801,33 @@ def _according(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
     before = masked[s : cue.start()].rstrip()
     trailing = before.endswith(",") and _words(before) >= 3
     src = np_right(masked, cue.end(), e, appositive=trailing)
+    if trailing:
+        rest = _trim(masked, cue.end(), e)
+        if rest is not None and (src is None or src[1] < rest[1]) and _source_like(masked, rest):
+            src = rest  # ", according to a speech Mrs. Clinton delivered in July."
     if src is None:
         return None
     if trailing:
         body = _trim(masked, s, s + len(before) - 1)
         return Frame(src, cue.span(), (body,), "according") if body else None
-    after = masked[src[1] : e]
-    m = re.match(r"\s*,\s*", after)
-    if not m:
-        return None
-    body = _trim(masked, src[1] + m.end(), e)
+    m = _APPOSITIVE_SEG.match(masked, src[1], e)
+    if m and _words(masked[m.end() : e]) >= 3:
+        src = (src[0], m.start(1))  # "According to X, the head of Y, ...": skip the appositive
+        start = m.end()
+    else:
+        m = _COMMA.match(masked, src[1], e)
+        if m is None or "," not in m.group():
+            return None
+        start = m.end()
+    body = _trim(masked, start, e)
     return Frame(src, cue.span(), (body,), "according") if body else None
+
+
+def _source_like(masked: str, span: tuple[int, int]) -> bool:
+    words = masked[span[0] : span[1]].split()
+    return 0 < len(words) <= 14 and MASK not in masked[span[0] : span[1]] and not any(
+        w.lower() in _CLAUSE_WORDS for w in words
+    )
 
 
 def _trim(masked: str, start: int, end: int) -> tuple[int, int] | None:

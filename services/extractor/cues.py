@@ -66,7 +66,8 @@ AUX: Final = frozenset(
     "often further still reportedly simply even already just quickly immediately subsequently "
     "would will could may might did does do is was were are has_since first initially long "
     "separately specifically earlier frequently flatly bluntly angrily openly explicitly "
-    "emphatically falsely wrongly correctly rightly accurately directly".split()
+    "emphatically falsely wrongly correctly rightly accurately directly now not never since "
+    "too generally usually always".split()
 )
 # Addressees and media that may follow "told" ("told reporters", "told Reuters").
 ADDRESSEES: Final = frozenset(
@@ -123,7 +124,7 @@ MODIFIERS: Final = frozenset(
     "few more vice-presidential presidential congressional republican democratic "
     "conservative liberal progressive nonpartisan bipartisan assistant press public "
     "government western eastern russian ukrainian american french british german chinese "
-    "european this that these those such".split()
+    "european".split()
 )
 PRONOUNS: Final = frozenset("he she they it we i you".split())
 PERSON_PRONOUNS: Final = frozenset({"he", "she"})

@@ -102,6 +102,8 @@ class _Doc:
         drafts: list[_Draft] = []
         for qi, q in enumerate(self.quotes):
             frame, full, lead_in = self._quote_frame(q)
+            if not full and self._continues_split(qi):
+                frame, full = self.frames[qi - 1], True
             self.frames.append(frame)
             if not full:
                 continue
@@ -116,7 +118,8 @@ class _Doc:
                 start = label.end()
             if lead_in is not None:
                 start = lead_in
-            drafts.extend(self._pieces(qi, q, start, frame))
+            end = self._run_on(q, frame)
+            drafts.extend(self._pieces(qi, q, start, end, frame))
         self._link(drafts)
         return drafts
 
@@ -128,6 +131,8 @@ class _Doc:
         se = self.spans[sj][1]
         qopen = q.start - 1
         lead = lead_frame(self.masked, ss, qopen) if qopen > ss else None
+        if qopen == ss and si > 0 and self.text[self.spans[si - 1][1] - 1] == ":":
+            lead = lead_frame(self.masked, self.spans[si - 1][0], qopen)  # "He said:\n"...
         tail = tail_frame(self.masked, q.end + 1, se) if q.closed else None
         lead_text = self.masked[ss:qopen].strip() if qopen > ss else ""
         inner = self.text[q.start : q.end].rstrip()
@@ -147,13 +152,40 @@ class _Doc:
             return frame, lead_text == "" or len(inner.split()) > 6, None
         return frame, False, None
 
-    def _pieces(self, qi: int, q: Quote, start: int, frame: Frame | None) -> list[_Draft]:
+    def _continues_split(self, qi: int) -> bool:
+        """``"A," X said, referring to Y, "B."``: a quotation right after an attributed one in
+        the same sentence, with only that attribution between them, continues it."""
+        if qi == 0 or qi - 1 not in self.full:
+            return False
+        prev, q = self.quotes[qi - 1], self.quotes[qi]
+        frame = self.frames[qi - 1]
+        if frame is None or frame.cue is None or not prev.closed:
+            return False
+        if self.sentence_of(prev.end) != self.sentence_of(q.start):
+            return False
+        between = self.masked[prev.end + 1 : q.start - 1]
+        return prev.end < frame.cue[0] < q.start and between.rstrip().endswith(",")
+
+    def _run_on(self, q: Quote, frame: Frame | None) -> int:
+        """End of a quotation's content: the closing mark, or the sentence end when an
+        introduced quotation runs on into the sentence (``X said that "A" against B.``)."""
+        if frame is None or frame.cue is None or not q.closed or frame.cue[0] > q.start:
+            return q.end
+        k = self.sentence_of(max(q.start, q.end - 1))
+        after = self.masked[q.end + 1 : self.spans[k][1]]
+        if len(after.split()) < 2 or MASK in after or tail_frame(self.masked, q.end + 1, self.spans[k][1]):
+            return q.end
+        return self.spans[k][1]
+
+    def _pieces(
+        self, qi: int, q: Quote, start: int, end: int, frame: Frame | None
+    ) -> list[_Draft]:
         out: list[_Draft] = []
         src = frame.source if frame is not None else None
         cue = frame.cue if frame is not None else None
-        for k in range(self.sentence_of(start), self.sentence_of(max(start, q.end - 1)) + 1):
+        for k in range(self.sentence_of(start), self.sentence_of(max(start, end - 1)) + 1):
             ss, se = self.spans[k]
-            piece = _strip(self.text, max(start, ss), min(q.end, se))
+            piece = _strip(self.text, max(start, ss), min(end, se))
             if piece is None:
                 continue
             out.append(_Draft("quote", k, [piece], src, cue, quote=qi))
@@ -161,16 +193,12 @@ class _Doc:
 
     def _link(self, drafts: list[_Draft]) -> None:
         """Speakers for quotations without their own attribution; merge split quotations."""
-        chain_frame: dict[int, int] = {}
-        for qi, frame in enumerate(self.frames):
-            if frame is not None and frame.source is not None:
-                chain_frame.setdefault(self.quotes[qi].chain, qi)
         merged: list[_Draft] = []
         for d in drafts:
             qi = d.quote
             assert qi is not None
             if d.source is None:
-                d.inherit = self._donor(qi, chain_frame)
+                d.inherit = self._donor(qi)
             prev = merged[-1] if merged else None
             if prev is not None and self._split_pair(prev, d):
                 prev.pieces.extend(d.pieces)
@@ -178,21 +206,26 @@ class _Doc:
             merged.append(d)
         drafts[:] = merged
 
-    def _donor(self, qi: int, chain_frame: dict[int, int]) -> int | None:
-        """The quotation whose speaker an unattributed quotation ``qi`` takes."""
-        donor = chain_frame.get(self.quotes[qi].chain)
-        if donor is not None and donor != qi:
-            return donor
+    def _attributed(self, qi: int) -> bool:
+        frame = self.frames[qi]
+        return qi in self.full and frame is not None and frame.source is not None
+
+    def _donor(self, qi: int) -> int | None:
+        """The quotation whose speaker an unattributed quotation ``qi`` takes: the nearest
+        attributed paragraph of the same multi-paragraph quote (before it, else after it),
+        else an attributed quotation in the same or the previous paragraph."""
+        chain = self.quotes[qi].chain
+        same = [j for j, q in enumerate(self.quotes) if q.chain == chain and self._attributed(j)]
+        before = [j for j in same if j < qi]
+        if before or same:
+            return before[-1] if before else same[0]
         para_start = self.text.rfind("\n", 0, self.quotes[qi].start)
         prev_para = self.text.rfind("\n", 0, max(0, para_start))
         for pj in range(qi - 1, -1, -1):
-            pq = self.quotes[pj]
-            if pq.start < prev_para:
+            if self.quotes[pj].start < prev_para:
                 break
-            if pj in self.full and self.frames[pj] is not None:
-                frame = self.frames[pj]
-                if frame is not None and frame.source is not None:
-                    return pj
+            if self._attributed(pj):
+                return pj
         return None
 
     def _split_pair(self, prev: _Draft, d: _Draft) -> bool:

@@ -19,9 +19,13 @@ from dataclasses import dataclass
 from services.extractor import cues
 
 # A run of capitalised words, allowing initials, inner connectors and possessive endings.
+_NAME_WORD = (
+    r"(?:(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Rev|Sens|Reps|Jr|"
+    r"Sr|St|Prof|Del|Ft|Mt)\.|[A-Z][\w’'&-]*)"
+)
 _NAME_RUN = re.compile(
-    r"(?:[A-Z][\w’'.&-]*|[A-Z]\.)(?:[ \t]+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)"
-    r"[ \t]+)*(?:[A-Z][\w’'.&-]*|[A-Z]\.))*"
+    rf"{_NAME_WORD}(?:[ \t]+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)[ \t]+)*"
+    rf"{_NAME_WORD})*"
 )
 _WORD = re.compile(r"[\w’'.&-]+")
 _PAREN = re.compile(r"\s*\([^)]*\)")
@@ -36,8 +40,11 @@ _CARRIER_POSS = re.compile(
     re.IGNORECASE,
 )
 # Appositive after a name in running text: "Dmitry Peskov, the press secretary of ...,".
-_APPOSITIVE = re.compile(r",\s+(?:the|a|an|his|her|its|their)\s+([^,.;:\"“”]{3,80}?)(?=[,.;:]|$)")
-_LEADING_DET = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_APPOSITIVE = re.compile(r",\s+(?:the|a|an|his|her|its|their)\s+((?:[\w’'-]+\s+){0,8}[\w’'-]+)")
+_APPOSITIVE_STOP = frozenset("is was are were has had have who which that and but".split())
+_ROLE_PP = re.compile(r"(?<=[a-z])\s+(?:of|for|to|at|from|with|in)\s+")
+_NAME_CONNECT = frozenset("of for on and the de da van von bin al la le del".split())
+_LEADING_DET = re.compile(r"^(?:the|a|an)(?:\s+|$)", re.IGNORECASE)
 _SENTENCE_OPENERS = frozenset(
     "The A An But And Or So Yet However Still Also Then Now Meanwhile Instead Thus Indeed In On "
     "At For With By From As After Before When While If Because Although Though Since This That "
@@ -75,11 +82,19 @@ class Source:
 
     @property
     def head(self) -> str | None:
-        """The head word of a description ("ministry" for "the Russian foreign ministry")."""
+        """The head word of a description ("ministry" for "the Russian foreign ministry",
+        "secretary" for "press secretary of the president")."""
         if not self.description:
             return None
-        words = self.description.lower().split()
+        words = _core(self.description).lower().split()
         return words[-1] if words else None
+
+
+def _core(description: str) -> str:
+    """A description without its prepositional tail ("press secretary of X" -> "press
+    secretary"), when a lower-case role word comes before the preposition."""
+    m = _ROLE_PP.search(description)
+    return description[: m.start()] if m else description
 
 
 def parse_source(text: str) -> Source:
@@ -92,6 +107,9 @@ def parse_source(text: str) -> Source:
     if carried is not None:
         return parse_source(carried)
     main, _, appositive = text.partition(", ")
+    core = _core(main)
+    if core != main and core.split()[-1].lower() in cues.ROLES:
+        return Source(text, description=_strip_det(main))  # "the secretary of the president"
     name, title = _split_name(main)
     if name is None and appositive:
         name2, title2 = _split_name(appositive)
@@ -99,9 +117,18 @@ def parse_source(text: str) -> Source:
             return Source(text, name=name2, title=_strip_det(main) or title2)
     if name is None:
         return Source(text, description=_strip_det(main) or None)
-    if appositive:
+    if appositive and _describes(appositive):
         title = _strip_det(appositive.rstrip(", ")) or title
     return Source(text, name=name, title=title)
+
+
+def _describes(appositive: str) -> bool:
+    """Whether an appositive is a description ("the press secretary", "a Clinton surrogate")."""
+    words = appositive.split()
+    return bool(words) and (
+        words[0].lower() in ("the", "a", "an", "his", "her", "its", "their")
+        or _core(appositive).split()[-1].lower() in cues.ROLES
+    )
 
 
 def _carrier_author(text: str) -> str | None:
@@ -139,11 +166,27 @@ def _split_name(phrase: str) -> tuple[str | None, str | None]:
     while cut < len(tokens) and tokens[cut] in _SENTENCE_OPENERS:
         cut += 1
     name_tokens = tokens[cut:]
-    if not name_tokens:
+    if name_tokens and name_tokens[0] in _NAME_CONNECT:
+        # "President of Ukraine Petro Poroshenko": the of-phrase belongs to the title.
+        keep = 3 if len(name_tokens) > 3 and name_tokens[-2].endswith(".") else 2
+        cut += len(name_tokens) - keep
+        name_tokens = name_tokens[-keep:]
+    if not name_tokens or name_tokens[0] in _NAME_CONNECT:
         return None, None
     name = _POSSESSIVE.sub("", " ".join(name_tokens))
     title = (phrase[: run.start()] + " ".join(tokens[:cut])).strip()
     return name, (_strip_det(title) or None)
+
+
+def _appositive_words(phrase: str) -> list[str]:
+    """Head words of an appositive ("press secretary" of "press secretary of the president
+    said ..."): up to a preposition, a verb or a clause word."""
+    out: list[str] = []
+    for word in _core(phrase).lower().split():
+        if word in _APPOSITIVE_STOP or word in cues.ALL_VERBS:
+            break
+        out.append(word)
+    return out
 
 
 def _title_before(text: str, pos: int) -> list[str]:
@@ -156,7 +199,8 @@ def _title_before(text: str, pos: int) -> list[str]:
         low = word.lower().strip(",.’'")
         if not (low in cues.ROLES or low in cues.MODIFIERS or low in cues.TITLES) or word[-1] in ",.":
             break
-        out.append(low)
+        if low not in ("the", "a", "an"):
+            out.append(low)
     return out
 
 
@@ -171,7 +215,8 @@ class Resolver:
 
     def __init__(self, text: str) -> None:
         self._surnames: dict[str, str] = {}  # lower surname -> fullest person name
-        self._orgs: list[str] = []  # institution names and descriptions, in order seen
+        self._orgs: list[str] = []  # institution names, in order seen
+        self._descs: list[str] = []  # descriptions used as sources ("Russian foreign ministry")
         self._titled: list[tuple[int, frozenset[str], str]] = []  # (pos, title words, name)
         self._last_person: str | None = None
         self._last_group: str | None = None
@@ -190,7 +235,7 @@ class Resolver:
                 title_words += title.lower().replace(".", "").split()
             app = _APPOSITIVE.match(text, m.end())
             if app:
-                title_words += app.group(1).lower().split()
+                title_words += _appositive_words(app.group(1))
             self._add_name(name, m.start(), title_words)
 
     def _add_name(self, name: str, pos: int, title_words: list[str]) -> None:
@@ -220,7 +265,9 @@ class Resolver:
         if found is not None:
             self._remember(found)
             return found, desc
-        self._last_group = desc
+        if any(w[:1].isupper() for w in desc.split()):
+            self._descs.append(desc)  # "Russian foreign ministry": later "the ministry"
+        self._last_group = self._last = desc
         return desc, None
 
     def fullest(self, name: str) -> str:
@@ -238,12 +285,13 @@ class Resolver:
         """The entity a description refers to: the latest named entity whose title has the
         description's head noun and no clashing qualifier ("the Russian spokesman"), else an
         institution with that head ("the ministry" -> "Russian foreign ministry")."""
-        words = [w.strip(",.").lower() for w in desc.split()]
+        core = _core(desc).split()
+        words = [w.strip(",.").lower() for w in core]
         if not words:
             return None
         head = words[-1]
-        quals = {w for w in words[:-1] if w not in cues.MODIFIERS or w[:1].isupper()}
-        quals |= {w.lower() for w in desc.split()[:-1] if w[:1].isupper()} - {"the", "a", "an"}
+        quals = {w for w in words[:-1] if w not in cues.MODIFIERS}
+        quals |= {w.lower() for w in core[:-1] if w[:1].isupper()} - {"the", "a", "an"}
         best: tuple[int, int, str] | None = None
         for tpos, title_words, name in self._titled:
             if tpos > pos:
@@ -254,7 +302,7 @@ class Resolver:
                 best = (score, tpos, name)
         if best is not None and (best[0] >= 2 or head in _PERSON_ROLES):
             return self.fullest(best[2])
-        for org in reversed(self._orgs):
+        for org in reversed(self._descs + self._orgs):
             org_words = org.lower().split()
             if org_words[-1] == head and (not quals or quals & set(org_words)):
                 return org

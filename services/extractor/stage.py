@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from services.dedup.speakers import block_key
 from services.extractor.extract import extract_claims
 from shared.ids import claim_id
-from shared.records import ArticleDoc, CleanedArticle, Claim, ClaimGroup
+from shared.records import ArticleDoc, Claim, ClaimGroup, CleanedArticle
 from shared.topics import CLEANED, EXTRACTED_ARTICLES, EXTRACTED_CLAIMS
 from shared.worker import Out, Source, Stage
 

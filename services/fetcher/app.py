@@ -1,4 +1,7 @@
-"""Entry point of the fetcher service: `python -m services.fetcher.app` (or `claimwire service fetcher`)."""
+"""Entry point of the fetcher service.
+
+Run as `python -m services.fetcher.app` or `claimwire service fetcher`.
+"""
 
 from shared.service import run
 

@@ -74,8 +74,12 @@ async def fetch_page(client: httpx.AsyncClient, url: str, *, max_bytes: int, all
                 if "html" not in ctype and "text" not in ctype:
                     raise FetchError("bad-content-type", ctype or "none")
                 body = await _read_capped(resp, max_bytes)
-                return Page(url=str(resp.url), status=resp.status_code, content_type=ctype,
-                            text=_decode(body, resp.charset_encoding))
+                return Page(
+                    url=str(resp.url),
+                    status=resp.status_code,
+                    content_type=ctype,
+                    text=_decode(body, resp.charset_encoding),
+                )
         except httpx.TimeoutException as exc:
             raise FetchError("timeout", f"{type(exc).__name__} for {url}") from None
         except httpx.HTTPError as exc:

@@ -30,7 +30,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
         # A page without a date must not get one guessed from the clock.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    if doc is None or not getattr(doc, "text", None):
+    if doc is None or isinstance(doc, dict) or not doc.text:
         return None
     return Extracted(
         text=doc.text,

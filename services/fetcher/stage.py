@@ -29,7 +29,12 @@ def from_submission(sub: Submission, submitted_ts: float, fetched_html: str | No
         if found is None:
             raise Rejected("no-article-text", "no article text found in the HTML")
         url = url or found.canonical_url
-        text, title, outlet, lang = found.text, sub.title or found.title, sub.outlet or found.site_name, found.language
+        text, title, outlet, lang = (
+            found.text,
+            sub.title or found.title,
+            sub.outlet or found.site_name,
+            found.language,
+        )
         source = "html" if sub.html else "url"
     return FetchedArticle(
         article_id=article_id(sub.id, url, sub.text or sub.html or url),
@@ -73,7 +78,9 @@ class Fetcher(Stage[Submission]):
         assert self.client is not None
         s = self.settings
         try:
-            page = await fetch_page(self.client, url, max_bytes=s.fetch_max_bytes, allow_private=s.fetch_allow_private)
+            page = await fetch_page(
+                self.client, url, max_bytes=s.fetch_max_bytes, allow_private=s.fetch_allow_private
+            )
         except FetchError as exc:
             raise Rejected(exc.reason, str(exc)) from None
         return page.text

@@ -1,4 +1,7 @@
-"""Entry point of the indexer service: `python -m services.indexer.app` (or `claimwire service indexer`)."""
+"""Entry point of the indexer service.
+
+Run as `python -m services.indexer.app` or `claimwire service indexer`.
+"""
 
 from shared.service import run
 

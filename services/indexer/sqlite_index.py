@@ -41,9 +41,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(
 CREATE TRIGGER IF NOT EXISTS claims_ai AFTER INSERT ON claims BEGIN
     INSERT INTO claims_fts(rowid, text, speaker) VALUES (new.rowid, new.text, new.speaker); END;
 CREATE TRIGGER IF NOT EXISTS claims_ad AFTER DELETE ON claims BEGIN
-    INSERT INTO claims_fts(claims_fts, rowid, text, speaker) VALUES ('delete', old.rowid, old.text, old.speaker); END;
+    INSERT INTO claims_fts(claims_fts, rowid, text, speaker)
+        VALUES ('delete', old.rowid, old.text, old.speaker); END;
 CREATE TRIGGER IF NOT EXISTS claims_au AFTER UPDATE ON claims BEGIN
-    INSERT INTO claims_fts(claims_fts, rowid, text, speaker) VALUES ('delete', old.rowid, old.text, old.speaker);
+    INSERT INTO claims_fts(claims_fts, rowid, text, speaker)
+        VALUES ('delete', old.rowid, old.text, old.speaker);
     INSERT INTO claims_fts(rowid, text, speaker) VALUES (new.rowid, new.text, new.speaker); END;
 """
 
@@ -122,8 +124,15 @@ class SqliteIndex:
 
     # -- queries -------------------------------------------------------------------------------
 
-    def search(self, query: str, *, speaker: str | None = None, outlet: str | None = None,
-               limit: int = 20, offset: int = 0) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        *,
+        speaker: str | None = None,
+        outlet: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[Hit]:
         """Claims matching all words of ``query`` (BM25 order), filtered by speaker/outlet."""
         where, args = ["claims_fts MATCH ?"], [fts_query(query)]
         if not args[0]:
@@ -137,7 +146,7 @@ class SqliteIndex:
         sql = f"""SELECT c.*, highlight(claims_fts, 0, '[', ']') AS hl,
                   (SELECT COUNT(*) FROM claims m WHERE m.cluster_id = c.cluster_id) AS size
                   FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid
-                  WHERE {' AND '.join(where)} ORDER BY bm25(claims_fts) LIMIT ? OFFSET ?"""
+                  WHERE {" AND ".join(where)} ORDER BY bm25(claims_fts) LIMIT ? OFFSET ?"""
         with self._lock:
             rows = self._db.execute(sql, [*args, min(limit, 200), max(offset, 0)]).fetchall()
         return [_hit(r) for r in rows]
@@ -154,16 +163,20 @@ class SqliteIndex:
             for r in rows:
                 members = self._db.execute(
                     "SELECT claim_id, article_id, speaker, text, outlet FROM claims WHERE cluster_id = ? "
-                    "ORDER BY published_at, claim_id", (r["cluster_id"],)).fetchall()
+                    "ORDER BY published_at, claim_id",
+                    (r["cluster_id"],),
+                ).fetchall()
                 out.append({**dict(r), "members": [dict(m) for m in members]})
         return out
 
     def counts(self) -> dict[str, int]:
         with self._lock:
             row = self._db.execute(
-                "SELECT (SELECT COUNT(*) FROM articles) AS articles, (SELECT COUNT(*) FROM claims) AS claims, "
+                "SELECT (SELECT COUNT(*) FROM articles) AS articles, "
+                "(SELECT COUNT(*) FROM claims) AS claims, "
                 "(SELECT COALESCE(SUM(claim_count), 0) FROM articles) AS expected_claims, "
-                "(SELECT COUNT(DISTINCT cluster_id) FROM claims) AS clusters").fetchone()
+                "(SELECT COUNT(DISTINCT cluster_id) FROM claims) AS clusters"
+            ).fetchone()
         return dict(row)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -175,7 +188,8 @@ class SqliteIndex:
         """Seconds from submission to indexing, per article."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT indexed_ts - submitted_ts FROM articles WHERE submitted_ts IS NOT NULL").fetchall()
+                "SELECT indexed_ts - submitted_ts FROM articles WHERE submitted_ts IS NOT NULL"
+            ).fetchall()
         return [r[0] for r in rows]
 
 
@@ -191,13 +205,33 @@ def _article_row(a: ArticleDoc, now: float) -> dict[str, Any]:
 def _claim_rows(g: ClaimGroup, now: float) -> Iterator[dict[str, Any]]:
     for c in g.claims:
         yield {
-            "claim_id": c.claim_id, "article_id": c.article_id, "kind": c.kind, "speaker": c.speaker,
-            "speaker_title": c.speaker_title, "cue": c.cue, "text": c.text, "span_start": c.span[0],
-            "span_end": c.span[1], "cluster_id": c.cluster_id, "outlet": g.outlet,
-            "published_at": g.published_at, "submitted_ts": g.submitted_ts, "indexed_ts": now,
+            "claim_id": c.claim_id,
+            "article_id": c.article_id,
+            "kind": c.kind,
+            "speaker": c.speaker,
+            "speaker_title": c.speaker_title,
+            "cue": c.cue,
+            "text": c.text,
+            "span_start": c.span[0],
+            "span_end": c.span[1],
+            "cluster_id": c.cluster_id,
+            "outlet": g.outlet,
+            "published_at": g.published_at,
+            "submitted_ts": g.submitted_ts,
+            "indexed_ts": now,
         }
 
 
 def _hit(r: sqlite3.Row) -> Hit:
-    return Hit(r["claim_id"], r["article_id"], r["kind"], r["speaker"], r["text"], r["hl"], r["outlet"],
-               r["published_at"], r["cluster_id"], r["size"])
+    return Hit(
+        r["claim_id"],
+        r["article_id"],
+        r["kind"],
+        r["speaker"],
+        r["text"],
+        r["hl"],
+        r["outlet"],
+        r["published_at"],
+        r["cluster_id"],
+        r["size"],
+    )

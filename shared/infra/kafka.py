@@ -8,6 +8,7 @@ escalating to SIGKILL after a grace period. All state lives in ``data_dir``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -63,8 +64,17 @@ def fetch(version: str = KAFKA_VERSION) -> Path:
     if shutil.which("mvn") is None:
         raise KafkaError("Maven (mvn) is needed to fetch Kafka from Maven Central")
     libs.mkdir(parents=True, exist_ok=True)
-    cmd = ["mvn", "-B", "-q", "-f", str(POM), "dependency:copy-dependencies",
-           "-DincludeScope=runtime", f"-DoutputDirectory={libs}", f"-Dkafka.version={version}"]
+    cmd = [
+        "mvn",
+        "-B",
+        "-q",
+        "-f",
+        str(POM),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={libs}",
+        f"-Dkafka.version={version}",
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise KafkaError(f"mvn failed fetching Kafka {version}:\n{result.stdout[-2000:]}")
@@ -73,28 +83,30 @@ def fetch(version: str = KAFKA_VERSION) -> Path:
 
 
 def _properties(k: LocalKafka) -> str:
-    return "\n".join([
-        "process.roles=broker,controller",
-        "node.id=1",
-        f"controller.quorum.voters=1@{k.host}:{k.controller_port}",
-        f"listeners=PLAINTEXT://{k.host}:{k.port},CONTROLLER://{k.host}:{k.controller_port}",
-        f"advertised.listeners=PLAINTEXT://{k.host}:{k.port}",
-        "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        f"log.dirs={k.data_dir / 'logs'}",
-        "num.partitions=4",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=8",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        "auto.create.topics.enable=true",
-        # Dead letters carry the original bytes: allow messages a little over 1 MiB of payload.
-        "message.max.bytes=4194304",
-        "log.retention.hours=168",
-        "",
-    ])
+    return "\n".join(
+        [
+            "process.roles=broker,controller",
+            "node.id=1",
+            f"controller.quorum.voters=1@{k.host}:{k.controller_port}",
+            f"listeners=PLAINTEXT://{k.host}:{k.port},CONTROLLER://{k.host}:{k.controller_port}",
+            f"advertised.listeners=PLAINTEXT://{k.host}:{k.port}",
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            f"log.dirs={k.data_dir / 'logs'}",
+            "num.partitions=4",
+            "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=8",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            "auto.create.topics.enable=true",
+            # Dead letters carry the original bytes: allow messages a little over 1 MiB of payload.
+            "message.max.bytes=4194304",
+            "log.retention.hours=168",
+            "",
+        ]
+    )
 
 
 _LOG4J = """log4j.rootLogger=WARN, stdout
@@ -130,9 +142,19 @@ def _format(k: LocalKafka, libs: Path, props: Path) -> None:
     if not cluster_file.exists():
         # Kafka wants a base64 UUID of 22 chars; any fixed-length url-safe id works.
         cluster_file.write_text(uuid.uuid4().hex[:22])
-    cmd = [_java(), "-cp", f"{libs}/*", f"-Dlog4j.configuration=file:{k.data_dir / 'log4j.properties'}",
-           "kafka.tools.StorageTool", "format", "-t", cluster_file.read_text().strip(),
-           "-c", str(props), "--ignore-formatted"]
+    cmd = [
+        _java(),
+        "-cp",
+        f"{libs}/*",
+        f"-Dlog4j.configuration=file:{k.data_dir / 'log4j.properties'}",
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        cluster_file.read_text().strip(),
+        "-c",
+        str(props),
+        "--ignore-formatted",
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise KafkaError(f"formatting Kafka storage failed: {result.stdout}{result.stderr}")
@@ -148,8 +170,17 @@ def start(k: LocalKafka, *, wait_s: float = 60.0) -> int | None:
     props.write_text(_properties(k))
     (k.data_dir / "log4j.properties").write_text(_LOG4J)
     _format(k, libs, props)
-    cmd = [_java(), f"-Xms{k.heap_mb}m", f"-Xmx{k.heap_mb}m", "-XX:+UseG1GC", "-cp", f"{libs}/*",
-           f"-Dlog4j.configuration=file:{k.data_dir / 'log4j.properties'}", "kafka.Kafka", str(props)]
+    cmd = [
+        _java(),
+        f"-Xms{k.heap_mb}m",
+        f"-Xmx{k.heap_mb}m",
+        "-XX:+UseG1GC",
+        "-cp",
+        f"{libs}/*",
+        f"-Dlog4j.configuration=file:{k.data_dir / 'log4j.properties'}",
+        "kafka.Kafka",
+        str(props),
+    ]
     with open(k.log_file, "ab") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     k.pid_file.write_text(str(proc.pid))
@@ -202,10 +233,8 @@ def pid(k: LocalKafka) -> int | None:
 
 def _reap(value: int) -> None:
     # When this process started the broker, a dead broker stays a zombie until waited for.
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(value, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def stop(k: LocalKafka, *, grace_s: float = 20.0) -> bool:

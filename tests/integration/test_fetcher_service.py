@@ -18,10 +18,16 @@ from tests.helpers import consume, start_service, stop_service
 
 pytestmark = pytest.mark.integration
 
-GOOD = [orjson.dumps({"id": f"a{i}", "outlet": "Test Wire", "text": f"The mayor said the bridge {i} would open."})
-        for i in range(3)]
-BAD = [b'{"id": "broken", "text": ', b'{"id": "no-content"}', b"\xff\xfe not utf-8",
-       orjson.dumps({"text": "x", "published_at": "not a date"})]
+GOOD = [
+    orjson.dumps({"id": f"a{i}", "outlet": "Test Wire", "text": f"The mayor said the bridge {i} would open."})
+    for i in range(3)
+]
+BAD = [
+    b'{"id": "broken", "text": ',
+    b'{"id": "no-content"}',
+    b"\xff\xfe not utf-8",
+    orjson.dumps({"text": "x", "published_at": "not a date"}),
+]
 
 
 async def test_fetcher_passes_text_and_dead_letters_bad_messages(settings: Settings) -> None:

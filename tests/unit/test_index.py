@@ -13,16 +13,28 @@ def _doc(aid: str, outlet: str) -> ArticleDoc:
 
 
 def _group(aid: str, outlet: str, text: str, cluster: str) -> ClaimGroup:
-    claim = Claim(claim_id=f"k-{aid}", article_id=aid, kind="quote", speaker="Ilse Varga", text=text,
-                  span=(0, len(text)), sentence=0, cluster_id=cluster)
+    claim = Claim(
+        claim_id=f"k-{aid}",
+        article_id=aid,
+        kind="quote",
+        speaker="Ilse Varga",
+        text=text,
+        span=(0, len(text)),
+        sentence=0,
+        cluster_id=cluster,
+    )
     return ClaimGroup(block="varga", article_id=aid, outlet=outlet, submitted_ts=1.0, claims=[claim])
 
 
 def test_upserts_are_idempotent_and_searchable(tmp_path: Path) -> None:
     index = SqliteIndex(tmp_path / "i.sqlite")
-    batch = ([_doc("a1", "Ledger"), _doc("a2", "Wire")],
-             [_group("a1", "Ledger", "The bridge will reopen in May", "g1"),
-              _group("a2", "Wire", "The bridge reopens in May", "g1")])
+    batch = (
+        [_doc("a1", "Ledger"), _doc("a2", "Wire")],
+        [
+            _group("a1", "Ledger", "The bridge will reopen in May", "g1"),
+            _group("a2", "Wire", "The bridge reopens in May", "g1"),
+        ],
+    )
     index.write(*batch)
     index.write(*batch)  # a redelivery changes nothing
     assert index.counts() == {"articles": 2, "claims": 2, "expected_claims": 2, "clusters": 1}
@@ -37,7 +49,16 @@ def test_upserts_are_idempotent_and_searchable(tmp_path: Path) -> None:
 def test_query_syntax_in_user_text_is_inert(tmp_path: Path) -> None:
     index = SqliteIndex(tmp_path / "i.sqlite")
     index.write([_doc("a1", "Ledger")], [_group("a1", "Ledger", 'He said "NEAR" OR AND *', "g1")])
-    for query in ['"', "NEAR(", "a OR", "*", "speaker:x", ") AND (", "-", "'; DROP TABLE claims; --"]:
+    for query in [
+        '"',
+        "NEAR(",
+        "a OR",
+        "*",
+        "speaker:x",
+        ") AND (",
+        "-",
+        "'; DROP TABLE claims; --",
+    ]:
         index.search(query)  # must not raise
     assert fts_query('say "hi" OR *') == '"say" "hi" "OR"'
     assert index.search("near or")[0].claim_id == "k-a1"

@@ -48,7 +48,8 @@ def test_valid_submission_round_trips_with_unknown_fields_ignored() -> None:
 def test_ids_are_deterministic() -> None:
     assert canonical_url("HTTPS://Example.ORG/a?utm_source=x&b=2&a=1#top") == "https://example.org/a?a=1&b=2"
     assert article_id(None, "https://example.org/a?utm_medium=y", None) == article_id(
-        None, "https://example.org/a", None)
+        None, "https://example.org/a", None
+    )
     assert article_id("given", "https://x.org", None) == "given"
     assert article_id(None, None, "same text") == article_id(None, None, "same text")
     assert claim_id("a", "text") != claim_id("a", "text", 1)
