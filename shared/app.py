@@ -42,9 +42,9 @@ def make_app(service: str, settings: Settings) -> faust.App:
         producer_max_request_size=settings.max_message_bytes + 1_100_000,
         consumer_max_fetch_size=4 * 1024 * 1024,
         # Commit often: offsets only ever cover messages whose outputs were produced.
-        broker_commit_every=500,
+        broker_commit_every=2000,
         broker_commit_interval=1.0,
-        producer_linger_ms=5,
+        producer_linger=0.005,
         stream_buffer_maxsize=1024,
         **extra,
     )

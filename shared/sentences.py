@@ -10,7 +10,9 @@ opening quote or bracket) come next. Not ends: titles and other abbreviations ("
 "Sept. 11"), initials ("Charles E. Grassley"), and dotted acronyms ("U.S.", "a.m.", "J.F.K.")
 unless the next word is one that typically opens a sentence ("in the U.S. The ...").
 Quotes that span sentences are split like any other text: each sentence of a quotation is its
-own span, and a closing quote after the final period belongs to the sentence it closes.
+own span, and a closing quote after the final period belongs to the sentence it closes. A
+question or exclamation in quotes followed by its attribution ('"Why?" Clinton asked.') is one
+sentence.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ import re
 # digit (an opening quote or bracket may come first).
 _END = re.compile(r"""(?:\.\.\.|…|[.!?]+)["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]*([A-Z0-9][\w'’-]*))""")
 _PARA = re.compile(r"[^\n]+")
+# An attribution right after a closing quotation mark: a name (or pronoun) and a speech verb.
+_ATTRIBUTION = re.compile(
+    r"\s+(?:(?:[A-Z][\w.'’-]*|he|she|they|it)\s+){1,4}(?:said|says|asked|asks|added|adds|told|"
+    r"tells|wrote|writes|continued|explained|replied|noted|recalled|warned|insisted|argued)\b"
+)
 # The token that a lone period follows: letters, dots, apostrophes, hyphens.
 _TOKEN = re.compile(r"[\w.'’&-]*\w$")
 
@@ -65,6 +72,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def _is_end(chunk: str, m: re.Match[str]) -> bool:
     """Whether the candidate end ``m`` really ends a sentence (abbreviation checks)."""
     mark = m.group()
+    if mark[0] in "?!" and mark[-1] in "\"”’'" and _ATTRIBUTION.match(chunk, m.end()):
+        return False  # '"Why?" Clinton asked.': the attribution belongs to the quotation
     if not mark.startswith(".") or mark.startswith("..") or len(mark.rstrip("\"'”’)]")) > 1:
         return True  # "!", "?", an ellipsis or ".." are not abbreviation periods
     if len(mark) > 1:

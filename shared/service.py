@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import faust
 
 from shared import metrics
+from shared.admin import ensure_topics
 from shared.app import make_app
 from shared.settings import Settings, load_settings
 from shared.worker import Runner, Sink, SinkRunner, Stage
@@ -48,6 +50,8 @@ def run(name: str, settings: Settings | None = None) -> None:
     )
     logging.getLogger(__name__).info("starting %s with %s", name, settings.masked())
     metrics.serve(settings.metrics_port, settings.metrics_addr)
+    # Faust creates only its internal topics; ours need their partition counts before it starts.
+    asyncio.run(ensure_topics(settings))
     app = build(name, settings)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

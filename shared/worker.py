@@ -16,8 +16,10 @@ outcome:
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
+import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -166,8 +168,22 @@ class _Binding:
         metrics.MESSAGES.labels(self.name, "dead-letter", reason).inc()
 
     async def _send(self, spec: TopicSpec, key: str | None, value: bytes) -> None:
-        await self.targets[spec.name].send(key=key.encode() if key is not None else None, value=value)
+        fut = await self.targets[spec.name].send(key=key.encode() if key is not None else None, value=value)
+        fut.add_done_callback(_exit_if_undelivered)
         metrics.PRODUCED.labels(self.name, spec.name).inc()
+
+
+def _exit_if_undelivered(fut: Any) -> None:
+    """A message the producer gave up on must not have its source offset committed.
+
+    Faust flushes the producer before committing but does not check delivery results, and a
+    graceful stop would commit past the loss. So exit at once, without committing: the restarted
+    worker resumes from the last commit and produces the message again (at-least-once).
+    """
+    if fut.cancelled() or fut.exception() is None:
+        return
+    log.critical("message not delivered (%r): exiting without commit", fut.exception())
+    os._exit(70)
 
 
 class Runner(_Binding):
@@ -249,6 +265,22 @@ class SinkRunner(_Binding):
 
         return agent
 
+    async def _write_until_done(self, records: Sequence[Record]) -> None:
+        # The batch is acked as soon as this returns, so a failed write must not return: retry
+        # with back-off, which also stops consumption (backpressure) while the index is down.
+        delay = 0.5
+        while True:
+            try:
+                await self.sink.write(records)
+                return
+            except Exception:
+                log.exception(
+                    "%s: write of %d records failed; retrying in %.1fs", self.name, len(records), delay
+                )
+                metrics.MESSAGES.labels(self.name, "retry", "write-failed").inc(len(records))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
     async def handle_batch(self, model: type[Record], events: Sequence[Any]) -> None:
         """Decode every event (dead-lettering bad ones) and write the good ones in one call."""
         started = time.perf_counter()
@@ -262,7 +294,7 @@ class SinkRunner(_Binding):
             except DecodeError as exc:
                 await self._dead(exc.reason, str(exc), event.message.value, src)
         if good:
-            await self.sink.write(good)
+            await self._write_until_done(good)
         metrics.MESSAGES.labels(self.sink.name, "ok", "").inc(len(good))
         metrics.BATCH.labels(self.sink.name).observe(len(events))
         metrics.PROCESSING.labels(self.sink.name).observe(time.perf_counter() - started)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,21 +45,30 @@ class Gated:
     regex: re.Pattern[str]
 
 
+Needles = list[tuple[str, tuple[int, ...]]]  # needle -> indices into GateIndex.patterns
+
+
 @dataclass(frozen=True, slots=True)
 class GateIndex:
     """Gated patterns (in family order) and which needles make each worth trying."""
 
     patterns: tuple[Gated, ...]
-    by_word: dict[str, tuple[int, ...]]  # needle word -> indices into patterns
+    by_word: dict[bytes, tuple[int, ...]]  # needle word -> indices into patterns
     by_symbol: tuple[tuple[str, tuple[int, ...]], ...]  # needle symbol -> indices
 
-    def candidates(self, line: str, words: set[str]) -> list[Gated]:
-        """The patterns whose needles occur in ``line`` (with word set ``words``), in order."""
+    def needles_in(self, words: set[bytes]) -> Needles:
+        """The needle words among an article's ``words`` (plus every symbol), with patterns."""
+        found = [(w.decode(), self.by_word[w]) for w in self.by_word.keys() & words]
+        return found + list(self.by_symbol)
+
+    def candidates(self, low_line: str, needles: Needles) -> list[Gated]:
+        """The patterns, in order, with one of the article's ``needles`` in ``low_line``.
+
+        A substring test stands in for a word test here: a false hit costs one regex call.
+        """
         found: set[int] = set()
-        for word in self.by_word.keys() & words:  # a C-level intersection, not a Python loop
-            found.update(self.by_word[word])
-        for symbol, hits in self.by_symbol:
-            if symbol in line:
+        for needle, hits in needles:
+            if needle in low_line:
                 found.update(hits)
         return [self.patterns[k] for k in sorted(found)]
 
@@ -132,7 +142,7 @@ def _gate_index(entries: list[tuple[tuple[str, ...], Gated]]) -> GateIndex:
     by_symbol: dict[str, list[int]] = {}
     for k, (needles, _) in enumerate(entries):
         for needle in needles:
-            if _WORD.fullmatch(needle):
+            if _NEEDLE_WORD.fullmatch(needle):
                 by_word.setdefault(needle, []).append(k)
             elif len(needle) == 1:
                 by_symbol.setdefault(needle, []).append(k)
@@ -140,7 +150,7 @@ def _gate_index(entries: list[tuple[tuple[str, ...], Gated]]) -> GateIndex:
                 raise ValueError(f"rules.toml: a needle is one word or one symbol: {needle!r}")
     return GateIndex(
         patterns=tuple(g for _, g in entries),
-        by_word={w: tuple(ks) for w, ks in by_word.items()},
+        by_word={w.encode(): tuple(ks) for w, ks in by_word.items()},
         by_symbol=tuple((c, tuple(ks)) for c, ks in by_symbol.items()),
     )
 
@@ -152,7 +162,7 @@ def _tier_regex(line_families: list[tuple[Family, str]], tier: int) -> re.Patter
 
 
 _REF = re.compile(r"<<(\w+)>>")
-_WORD = re.compile(r"\w+")
+_NEEDLE_WORD = re.compile(r"[a-z0-9_]+")
 
 
 def _expand_defines(raw: dict[str, str]) -> dict[str, str]:
@@ -212,10 +222,42 @@ def match(line: str, rules: Rules = RULES) -> Family | None:
     Appeal phrases count only outside quotes and only when that text speaks to the reader (see
     ``is_appeal_voice``).
     """
+    return match_lines([line], rules)[0]
+
+
+def match_lines(lines: Sequence[str], rules: Rules = RULES) -> list[Family | None]:
+    """``match`` for every line of one article, sharing one needle scan of the whole text.
+
+    Tokenising the article once and intersecting with the needle words leaves, per line, a
+    few substring tests instead of a tokenisation: half the cost on typical news.
+    """
+    words = article_words("\n".join(lines))
+    line_needles = rules.gated.needles_in(words)
+    phrase_needles = rules.phrases.needles_in(words)
+    return [_match(line, line_needles, phrase_needles, rules) for line in lines]
+
+
+# Bytes that are not ASCII letters, digits or "_" become spaces, and capitals become small.
+_WORD_BYTES = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 or c == 95 else 32 for c in range(256)
+)
+
+
+def article_words(text: str) -> set[bytes]:
+    """The lower-case ASCII words of ``text``, as bytes.
+
+    Needles are ASCII words, so non-ASCII letters may be cut anywhere; in exchange this is a few
+    C-level passes (encode, translate, split) instead of a regex tokenisation, at a third of its
+    cost.
+    """
+    return set(text.encode().translate(_WORD_BYTES).split())
+
+
+def _match(line: str, line_needles: Needles, phrase_needles: Needles, rules: Rules) -> Family | None:
     n = len(line)
     best = _ungated(line, rules)
-    words = set(_WORD.findall(line.lower()))
-    for g in rules.gated.candidates(line, words):
+    low = line.lower()
+    for g in rules.gated.candidates(low, line_needles):
         if g.family >= best:
             break
         if n <= rules.families[g.family].max_chars and g.regex.fullmatch(line):
@@ -223,7 +265,7 @@ def match(line: str, rules: Rules = RULES) -> Family | None:
             break
     if best < len(rules.families):
         return rules.families[best]
-    return _phrase(line, words, rules)
+    return _phrase(line, rules.phrases.candidates(low, phrase_needles), rules)
 
 
 def _ungated(line: str, rules: Rules) -> int:
@@ -236,9 +278,9 @@ def _ungated(line: str, rules: Rules) -> int:
     return int(m.lastgroup[1:])  # every alternative sits in a named group f<index>
 
 
-def _phrase(line: str, words: set[str], rules: Rules) -> Family | None:
+def _phrase(line: str, candidates: list[Gated], rules: Rules) -> Family | None:
     unquoted: str | None = None
-    for g in rules.phrases.candidates(line, words):
+    for g in candidates:
         fam = rules.families[g.family]
         if len(line) > fam.max_chars:
             continue

@@ -62,7 +62,7 @@ class Cleaned:
 def clean(text: str, *, title: str | None = None, learned: frozenset[str] = frozenset()) -> Cleaned:
     """Clean one article; see the module docstring for what is removed and why."""
     lines = [line for line in normalize(text).split("\n") if line]
-    families = [bp.match(line) for line in lines]
+    families = bp.match_lines(lines)
     reasons = [_line_reason(ln, fam, learned) for ln, fam in zip(lines, families, strict=True)]
     _extend(lines, families, reasons)
     _edges(lines, reasons, _words_key(normalize(title)) if title else "")
@@ -110,9 +110,7 @@ def _line_reason(line: str, fam: bp.Family | None, learned: frozenset[str]) -> s
     return None
 
 
-def _extend(
-    lines: Sequence[str], families: Sequence[bp.Family | None], reasons: list[str | None]
-) -> None:
+def _extend(lines: Sequence[str], families: Sequence[bp.Family | None], reasons: list[str | None]) -> None:
     """Extend removals that announce more of the same: links after a marker, appeal paragraphs."""
     i = 0
     while i < len(lines):

@@ -13,7 +13,7 @@ import functools
 import re
 from typing import Any
 
-SAMPLE_CHARS = 320  # classified prefix; ~100 µs
+SAMPLE_CHARS = 240  # classified prefix: ~80 µs, and plenty for news prose
 MIN_LETTERS = 24  # fewer letters than this: too short to tell
 MIN_CONFIDENCE = 0.5  # normalised probability below which we abstain
 

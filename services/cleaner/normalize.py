@@ -67,16 +67,22 @@ def normalize(text: str) -> str:
     """Normalise ``text``; see the module docstring for the contract."""
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)
-    text = text.replace("\r\n", "\n")
-    if _ODD.search(text):
-        text = _ODD.sub(_replace, text)
+    # Each step is guarded by a substring test: `in` is a C-speed scan, while a regex scan of
+    # a clean 4 KB article costs tens of microseconds even when it finds nothing.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    text = _ODD.sub(_replace, text)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", text)
-    text = _LINE_EDGE.sub("\n", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGE.sub("\n", text)
     if "-\n" in text:
         text = _BROKEN.sub(_join_broken, text)
-    return _BLANKS.sub("\n\n", text).strip()
+    if "\n\n\n" in text:
+        text = _BLANKS.sub("\n\n", text)
+    return text.strip()
 
 
 def _replace(m: re.Match[str]) -> str:

@@ -28,13 +28,16 @@ MASK = "#"
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """A top-level quotation: content ``[start, end)``; ``closed`` False when it runs to the end
-    of its paragraph; quotations of one multi-paragraph quote share ``chain``."""
+    """A top-level quotation: content ``[start, end)``, marks included ``[open, close)``;
+    ``closed`` False when it runs to the end of its paragraph (then ``close == end``);
+    quotations of one multi-paragraph quote share ``chain``."""
 
     start: int
     end: int
     closed: bool
     chain: int
+    open: int
+    close: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +69,12 @@ def find_quotes(text: str) -> list[Quote]:
         spans = _double_quotes(text, ps, pe)
         spans += _single_quotes(text, ps, pe, spans)
         spans.sort()
-        for i, (qs, qe, closed) in enumerate(spans):
-            continues = carry and i == 0 and qs - 1 == _first_char(text, ps, pe)
+        for i, (qo, qs, qe, qc) in enumerate(spans):
+            continues = carry and i == 0 and qo == _first_char(text, ps, pe)
             if not continues:
                 chain += 1
-            quotes.append(Quote(qs, qe, closed, chain))
-        carry = bool(spans) and not spans[-1][2]
+            quotes.append(Quote(qs, qe, qc > qe, chain, qo, qc))
+        carry = bool(spans) and spans[-1][3] == spans[-1][2]
     return quotes
 
 
@@ -94,39 +97,40 @@ def _opens(text: str, i: int, j: int, ps: int, pe: int, depth: int) -> bool:
     return before in _OPENERS_BEFORE and not after.isspace()
 
 
-def _double_quotes(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
-    out: list[tuple[int, int, bool]] = []
+def _double_quotes(text: str, ps: int, pe: int) -> list[tuple[int, int, int, int]]:
+    """(open mark, content start, content end, after close mark) of top-level quotations."""
+    out: list[tuple[int, int, int, int]] = []
     depth = 0
-    start = ps
+    opened = start = ps
     for m in _DOUBLE.finditer(text, ps, pe):
         i = m.start()
         if _opens(text, i, m.end(), ps, pe, depth):
             if depth == 0:
-                start = m.end()
+                opened, start = i, m.end()
             depth += 1
         elif depth > 0:
             depth -= 1
             if depth == 0:
-                out.append((start, i, True))
+                out.append((opened, start, i, m.end()))
     if depth > 0:
         end = pe
         while end > start and text[end - 1].isspace():
             end -= 1
-        out.append((start, end, False))
+        out.append((opened, start, end, end))
     return out
 
 
 def _single_quotes(
-    text: str, ps: int, pe: int, doubles: list[tuple[int, int, bool]]
-) -> list[tuple[int, int, bool]]:
-    out: list[tuple[int, int, bool]] = []
+    text: str, ps: int, pe: int, doubles: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    out: list[tuple[int, int, int, int]] = []
     for m in _SINGLE.finditer(text, ps, pe):
         qs, qe = m.span(1)
         if len(m.group(1).split()) < 3:
             continue
-        if any(ds - 1 <= qs and qe <= de + 1 for ds, de, _ in doubles):
+        if any(do <= qs and qe <= dc for do, _, _, dc in doubles):
             continue
-        out.append((qs, qe, True))
+        out.append((m.start(), qs, qe, m.end()))
     return out
 
 
@@ -196,8 +200,8 @@ _PASSIVE = re.compile(
     r"(?:\s+(?:by|in)\s+(?:the\s+)?(?P<agent>[^,]{2,60}?))?\s+that(?![\w’'])"
 )
 _DASH_SOURCE = re.compile(r"\s*[―—–-]{1,2}\s*")
+_COORDINATED_VERB = re.compile(r"(?:,\s*|\s)(?:and|but)\s*$")
 _INFINITIVE = re.compile(r"to\s+\w+")
-_AND_THAT = re.compile(r",?\s+and\s+that\s+")
 _COORDINATED = re.compile(
     r"(?:[,;]\s*(?:and\s+|but\s+)?|\s(?:and|but)\s+)(?!(?:who|which|that|as|what)\b)(?:\w+\s+){0,3}$"
 )
@@ -207,6 +211,11 @@ _APPOSITIVE_SEG = re.compile(
 )
 _FIRST_WORD = re.compile(r"\s*([\w’'-]+)")
 _FINITE = re.compile(r"(?:\s+[\w’'-]+){0,3}?\s+(?:would|will|is|was|could|can|should|has|may|might)\b")
+_NOT_STATING = frozenset(
+    "member swing battleground united southern northern western eastern red blue key border "
+    "gulf baltic island arab african asian european nuclear other".split()
+)
+_APPOSITIVE_OPENERS = frozenset("the a an who who’s who's his her its their".split())
 _ADJUNCT_WORDS = frozenset(
     "without with in on at after before during despite while as because although though when "
     "since following amid according citing referring and but or to from by for".split()
@@ -220,7 +229,9 @@ _CAP_STOP = frozenset(
     "Earlier Later Yesterday Today Tonight Monday Tuesday Wednesday Thursday Friday Saturday "
     "Sunday That This These Those There Here It He She They We I You Why How What Where Who "
     "Unfortunately Obviously Clearly Similarly Likewise Again Nevertheless Nonetheless Even "
-    "Only Just Not No Yes Perhaps Maybe Still Already Commenting Calling Asked Responding".split()
+    "Only Just Not No Yes Perhaps Maybe Still Already Commenting Calling Asked Responding His Her "
+    "Their Its Our My Your January February March April June July August September October "
+    "November December Sept".split()
 )
 _CONNECT = frozenset("of for on at and the de in to from with".split())
 _RELATIVE = frozenset("who which whose where whom".split())
@@ -470,7 +481,8 @@ def np_right(masked: str, pos: int, end: int, appositive: bool = True) -> tuple[
         k = j + 1
         while k < len(toks) and toks[k][2] not in (",", ";", "—", "“", '"'):
             k += 1
-        if k > j + 1 and toks[j + 1][2].lower() in ("the", "a", "an", "who", "who’s", "who's"):
+        nxt = toks[j + 1][2] if j + 1 < len(toks) else ""
+        if k > j + 1 and (nxt.lower() in _APPOSITIVE_OPENERS or nxt.islower()):
             stop = toks[k - 1][1]
     return (toks[0][0], stop)
 
@@ -544,7 +556,8 @@ def _lead_cue(masked: str, s: int, cut: int, cue: re.Match[str], marked: bool) -
         return Frame(src, cue.span(), cue_class="according")
     if cue.group("quoted"):
         return None
-    if masked[_after_cue(masked, cue, cut) : cut].strip():
+    rest = masked[_after_cue(masked, cue, cut) : cut]
+    if rest.strip() and not (marked and _source_like(masked, (cut - len(rest), cut), 8)):
         return None  # the cue is followed by more clause: the quote is partial
     src = np_left(masked, s, cue.start())
     if src is None:
@@ -598,8 +611,11 @@ def tail_frame(masked: str, qclose: int, e: int) -> Frame | None:
 # --- reported speech ----------------------------------------------------------------------------
 
 
-def reported_frames(masked: str, s: int, e: int, used: set[int]) -> list[Frame]:
-    """Reported-speech frames of the sentence ``[s, e)``; cues starting in ``used`` are skipped.
+def reported_frames(
+    masked: str, s: int, e: int, used: dict[int, tuple[int, int] | None]
+) -> list[Frame]:
+    """Reported-speech frames of the sentence ``[s, e)``. Cues starting in ``used`` (those that
+    attribute quotations) are skipped, but their sources count for a following participle.
 
     The first cue with a valid source claims the rest of the sentence; a later cue inside that
     content splits it only when it is coordinated (", adding that", "and said"), and a trailing
@@ -612,43 +628,32 @@ def reported_frames(masked: str, s: int, e: int, used: set[int]) -> list[Frame]:
             agent = passive.span("agent") if passive.group("agent") else None
             return [Frame(agent, passive.span("verb"), (body,), "passive")]
     frames: list[Frame] = []
+    last_source: tuple[int, int] | None = None
     for cue in _CUE.finditer(masked, s, e):
         if cue.start() in used:
+            last_source = used[cue.start()] or last_source
             continue
         if frames and frames[-1].content and cue.start() < frames[-1].content[-1][1]:
             split = _inner_cue(masked, e, cue, frames[-1])
             if split is not None:
                 frames[-1:] = split
             continue
-        if frames and _is_participle(cue) and masked[s : cue.start()].rstrip().endswith(","):
+        if _is_participle(cue) and masked[s : cue.start()].rstrip().endswith(","):
+            # ", saying ...": the participle's subject is the clause's (or the sentence's)
             body = _content_after(masked, cue, e)[0]
-            if body is not None and cue.group().lower() in cues.SAY:
-                frames.append(Frame(frames[-1].source, cue.span(), (body,)))
+            src = frames[-1].source if frames else last_source
+            src = src or np_right(masked, s, cue.start(), False)
+            if body is not None and src is not None and cue.group().lower() in cues.SAY:
+                frames.append(Frame(src, cue.span(), (body,)))
             continue
         frame = _frame_at(masked, s, e, cue)
         if frame is not None:
             frames.append(frame)
-    return [part for frame in frames for part in _split_and_that(masked, frame)]
+    return frames
 
 
 def _is_participle(cue: re.Match[str]) -> bool:
     return cue.group().endswith("ing")
-
-
-def _split_and_that(masked: str, frame: Frame) -> list[Frame]:
-    """"he was puzzled ..., and that the separatists ...": one frame per content clause."""
-    last = frame.content[-1]
-    m = _AND_THAT.search(masked, last[0], last[1])
-    if m is None:
-        return [frame]
-    first = _trim(masked, last[0], m.start())
-    second = _trim(masked, m.end(), last[1])
-    if first is None or second is None:
-        return [frame]
-    return [
-        Frame(frame.source, frame.cue, (*frame.content[:-1], first), frame.cue_class),
-        Frame(frame.source, frame.cue, (second,), frame.cue_class),
-    ]
 
 
 def _inner_cue(masked: str, e: int, cue: re.Match[str], prev: Frame) -> list[Frame] | None:
@@ -663,9 +668,9 @@ def _inner_cue(masked: str, e: int, cue: re.Match[str], prev: Frame) -> list[Fra
             return None
         if _INFINITIVE.match(masked, cut[0], cut[1]):
             # "X agreed to meet, the Kremlin said": an action, reported by the outer source
-            outer = _frame_at(masked, trailing + 1, e, cue) if not cue.group("acc") else None
-            if outer is not None and outer.source is not None:
-                return [Frame(outer.source, cue.span(), (*prev.content[:-1], cut))]
+            outer = _source_before(masked, trailing + 1, cue)
+            if outer is not None:
+                return [Frame(outer, cue.span(), (*prev.content[:-1], cut))]
         return [Frame(prev.source, prev.cue, (*prev.content[:-1], cut), prev.cue_class)]
     before = masked[start : cue.start()]
     m = _COORDINATED.search(before)
@@ -682,6 +687,12 @@ def _inner_cue(masked: str, e: int, cue: re.Match[str], prev: Frame) -> list[Fra
         return None
     shortened = Frame(prev.source, prev.cue, (*prev.content[:-1], cut), prev.cue_class)
     return [shortened, Frame(src or prev.source, cue.span(), (body,))]
+
+
+def _source_before(masked: str, start: int, cue: re.Match[str]) -> tuple[int, int] | None:
+    if cue.group("acc"):
+        return None
+    return np_left(masked, start, _strip_aux_left(masked, start, cue.start()))
 
 
 def _trailing_attribution(masked: str, start: int, e: int, cue: re.Match[str]) -> int | None:
@@ -722,8 +733,12 @@ def _frame_at(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
                 return _with_content(masked, s, e, cue, chained)
         return None
     src = np_left(masked, s, core_end)
+    if src is None and _COORDINATED_VERB.search(masked, s, core_end):
+        src = np_right(masked, s, core_end, False)  # "X supported Y, and said ..."
     if src is None:
         return None
+    if cue.group() == "states" and masked[s:core_end].split()[-1].lower() in _NOT_STATING:
+        return None  # "EU member states had ...": the noun, not the verb
     if _is_participle(cue) and masked[s : src[0]].strip()[-1:] not in ("", ",", ":", ";", "—"):
         return None  # "a letter to X asking ...": X is not the subject of "asking"
     return _with_content(masked, s, e, cue, src)
@@ -823,10 +838,15 @@ def _according(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
     return Frame(src, cue.span(), (body,), "according") if body else None
 
 
-def _source_like(masked: str, span: tuple[int, int]) -> bool:
-    words = masked[span[0] : span[1]].split()
-    return 0 < len(words) <= 14 and MASK not in masked[span[0] : span[1]] and not any(
-        w.lower() in _CLAUSE_WORDS for w in words
+def _source_like(masked: str, span: tuple[int, int], most: int = 14) -> bool:
+    """A short stretch with no clause words, quotation or cue: a source or an addressee."""
+    text = masked[span[0] : span[1]]
+    words = text.split()
+    return (
+        0 < len(words) <= most
+        and MASK not in text
+        and not any(w.lower() in _CLAUSE_WORDS for w in words)
+        and not _CUE.search(text)
     )
 
 

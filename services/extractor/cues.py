@@ -24,41 +24,54 @@ def _forms(lemma: str) -> set[str]:
     return {lemma, lemma + "s", lemma + "ed", lemma + "ing"}
 
 
-def _table(lemmas: str, irregular: str = "") -> frozenset[str]:
-    """All forms of the space-separated ``lemmas`` plus explicitly listed ``irregular`` forms."""
+def _table(lemmas: str, irregular: str = "", base: bool = True) -> frozenset[str]:
+    """All forms of the space-separated ``lemmas`` plus explicitly listed ``irregular`` forms;
+    without ``base`` the bare form is left out (it is mostly a noun: "a note", "the answer")."""
     forms: set[str] = set(irregular.split())
     for lemma in lemmas.split():
-        forms |= _forms(lemma)
+        forms |= _forms(lemma) - ({lemma} if not base else set())
     return frozenset(forms)
 
 
 # Verbs whose content is a clause ("X said (that) ...", "..., X said").
 SAY: Final = _table(
-    "say add note stress warn claim allege insist argue assert contend maintain explain "
-    "acknowledge disclose confirm announce report reveal declare state suggest predict estimate "
-    "concede complain promise recall testify emphasize emphasise reiterate observe remark "
-    "indicate conclude deny boast respond reply answer joke quip recount vow pledge caution "
-    "counter charge believe think fear hope worry agree admit tweet post "
-    "write suspect speculate surmise lament",
+    "say stress warn claim allege insist argue assert contend maintain acknowledge predict "
+    "complain believe think fear hope worry agree admit suggest estimate deny concede "
+    "suspect speculate worry",
     "said saying says wrote written writes writing thought thinks thinking admitted admitting "
     "admits regretted regretting pointed_out points_out pointing_out",
-)
+) | _table(
+    "add note explain disclose confirm announce report reveal declare state promise recall "
+    "testify emphasize emphasise reiterate observe remark indicate conclude boast respond "
+    "reply answer joke quip recount vow pledge caution counter tweet post write surmise lament "
+    "insist",
+    base=False,
+) - {"posts", "notes", "reports", "answers", "replies", "counters"}
 # Verbs that take an addressee before the clause ("X told reporters (that) ...").
 TELL: Final = _table(
     "tell inform assure remind notify advise brief",
     "told tells telling",
 )
-# Verbs whose content is an object plus complement ("X urged Y to ...", "X accused Y of ...").
+# Verbs whose content is an object plus complement ("X urged Y to ...", "X accused Y of ...")
+# or a noun phrase ("X cited Y", "X called Y Z", "X complained about Y").
 OBJECT: Final = _table(
-    "urge ask accuse encourage implore beg invite demand blame criticize criticise "
-    "question condemn praise dismiss reject defend welcome",
-    "called_on calls_on calling_on call_on called_for calls_for calling_for call_for",
+    "urge ask accuse encourage implore beg invite demand blame criticize criticise condemn "
+    "praise dismiss reject defend welcome cite describe attack mock slam blast tout "
+    "highlight mention propose unveil",
+    "called_on calls_on calling_on call_on called_for calls_for calling_for call_for called "
+    "calls calling questioned questions questioning complained_about complains_about "
+    "complaining_about talked_about talks_about talking_about spoke_about speaks_about "
+    "raised_questions_about raising_questions_about raises_questions_about warned_of "
+    "warned_about expressed expresses expressing wants wanted laid_out lays_out",
+    base=False,
+) | _table("urge ask accuse blame criticize criticise cite call_on call_for")
+# Verbs that attribute a finding to a text or a study ("a poll shows ...").
+FINDING: Final = _table(
+    "show find", "found finds finding showed shown shows showing ruled rules", base=False
 )
-# Verbs that only attribute when they report a text or a finding ("a poll shows ...").
-FINDING: Final = _table("show find", "found finds finding showed shown shows showing")
 
 # Multi-word cues are written with "_" above; the regex builder turns "_" into whitespace.
-ALL_VERBS: Final = SAY | TELL | OBJECT
+ALL_VERBS: Final = SAY | TELL | OBJECT | FINDING
 
 # Words allowed between a speaker and its cue verb ("Peskov has also said").
 AUX: Final = frozenset(
@@ -99,7 +112,17 @@ ROLES: Final = frozenset(
     "editors columnist host anchor moderator announcer narrator commentator administrator "
     "administrators regulator regulators inspector inspectors monitor monitors observer "
     "separatists rebels militants insurgents forces troops side premier deputy deputies "
-    "counterpart".split()
+    "counterpart commissioner secretary-general defenders advocates allies backers "
+    "proponents detractors skeptics fans followers colleagues friends relatives family "
+    "neighbors neighbours officials partners employees workers students parents teachers "
+    "doctors nurses lawyers judges jurors citizens americans voters donors delegates "
+    "constituents veterans victims survivors families farmers businessmen economists "
+    "scholars spokespeople representatives negotiators mediators inspectors auditors "
+    "regulators organizers planners designers engineers managers owners investors "
+    "analysts bankers traders consultants contractors vendors landlords tenants users "
+    "customers clients patients readers viewers listeners callers participants respondents "
+    "panel jury commentators pundits bloggers reporter journalist journalists correspondent "
+    "editor publisher city county state town village agency ministry".split()
 )
 # Capitalised words that are titles, not names ("Russian President Vladimir Putin").
 TITLES: Final = frozenset(

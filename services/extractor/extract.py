@@ -89,7 +89,7 @@ class _Doc:
         self.starts = [s for s, _ in spans]
         self.quotes = quotes
         self.frames: list[Frame | None] = []
-        self.used_cues: set[int] = set()
+        self.used_cues: dict[int, tuple[int, int] | None] = {}
         self.full: set[int] = set()
 
     def sentence_of(self, pos: int) -> int:
@@ -109,7 +109,7 @@ class _Doc:
                 continue
             self.full.add(qi)
             if frame is not None and frame.cue is not None:
-                self.used_cues.add(frame.cue[0])
+                self.used_cues[frame.cue[0]] = frame.source
             start = q.start
             label = _LABEL.match(self.text, q.start, q.end)
             if label and label.group(1).lower() not in cues.NOT_SPEAKER_LABELS:
@@ -129,15 +129,15 @@ class _Doc:
         sj = self.sentence_of(max(q.start, q.end - 1))
         ss = self.spans[si][0]
         se = self.spans[sj][1]
-        qopen = q.start - 1
+        qopen = q.open
         lead = lead_frame(self.masked, ss, qopen) if qopen > ss else None
         if qopen == ss and si > 0 and self.text[self.spans[si - 1][1] - 1] == ":":
             lead = lead_frame(self.masked, self.spans[si - 1][0], qopen)  # "He said:\n"...
-        tail = tail_frame(self.masked, q.end + 1, se) if q.closed else None
+        tail = tail_frame(self.masked, q.close, se) if q.closed else None
         lead_text = self.masked[ss:qopen].strip() if qopen > ss else ""
         inner = self.text[q.start : q.end].rstrip()
         ends = bool(inner) and inner[-1] in _ENDS_UTTERANCE
-        after = self.masked[q.end + 1 : se].strip(" .,;:!?”\"’'") if q.closed else ""
+        after = self.masked[q.close : se].strip(" .,;:!?”\"’'") if q.closed else ""
         frame = lead or tail
         if lead is not None and lead.source is None and tail is not None:
             frame = tail
@@ -163,7 +163,7 @@ class _Doc:
             return False
         if self.sentence_of(prev.end) != self.sentence_of(q.start):
             return False
-        between = self.masked[prev.end + 1 : q.start - 1]
+        between = self.masked[prev.close : q.open]
         return prev.end < frame.cue[0] < q.start and between.rstrip().endswith(",")
 
     def _run_on(self, q: Quote, frame: Frame | None) -> int:
@@ -172,8 +172,8 @@ class _Doc:
         if frame is None or frame.cue is None or not q.closed or frame.cue[0] > q.start:
             return q.end
         k = self.sentence_of(max(q.start, q.end - 1))
-        after = self.masked[q.end + 1 : self.spans[k][1]]
-        if len(after.split()) < 2 or MASK in after or tail_frame(self.masked, q.end + 1, self.spans[k][1]):
+        after = self.masked[q.close : self.spans[k][1]]
+        if len(after.split()) < 2 or MASK in after or tail_frame(self.masked, q.close, self.spans[k][1]):
             return q.end
         return self.spans[k][1]
 

@@ -127,6 +127,7 @@ def _describes(appositive: str) -> bool:
     words = appositive.split()
     return bool(words) and (
         words[0].lower() in ("the", "a", "an", "his", "her", "its", "their")
+        or words[0].islower()
         or _core(appositive).split()[-1].lower() in cues.ROLES
     )
 
