@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import re
 
-# A candidate end: terminal punctuation plus trailing closers, before whitespace and a capital or
-# digit (an opening quote or bracket may come first).
-_END = re.compile(r"""(?:\.\.\.|…|[.!?]+)["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]*([A-Z0-9][\w'’-]*))""")
-_PARA = re.compile(r"[^\n]+")
+# A break: a newline, or a candidate end (terminal punctuation plus trailing closers, before
+# spaces and a capital or digit, possibly behind an opening quote or bracket).
+_BREAK = re.compile(
+    r"""\n|(?:\.\.\.|…|[.!?]+)["'\u201d\u2019)\]]*(?=[ \t\r\f\v\u00a0]+["'\u201c\u2018(\[]*"""
+    r"""([A-Z0-9][\w'’-]*))"""
+)
+_TOKEN_CHARS = frozenset(".'’&-")
 # An attribution right after a closing quotation mark: a name (or pronoun) and a speech verb.
 _ATTRIBUTION = re.compile(
     r"\s+(?:(?:[A-Z][\w.'’-]*|he|she|they|it)\s+){1,4}(?:said|says|asked|asks|added|adds|told|"
     r"tells|wrote|writes|continued|explained|replied|noted|recalled|warned|insisted|argued)\b"
 )
-# The token that a lone period follows: letters, dots, apostrophes, hyphens.
-_TOKEN = re.compile(r"[\w.'’&-]*\w$")
 
 # Abbreviations that precede a name or a number and so never end a sentence.
 _TITLES = frozenset(
@@ -56,32 +57,30 @@ _STARTERS = frozenset(
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans; see the module docstring for the contract."""
     spans: list[tuple[int, int]] = []
-    for para in _PARA.finditer(text):
-        start = para.start()
-        chunk = para.group()
-        cut = 0
-        for m in _END.finditer(chunk):
-            if not _is_end(chunk, m):
-                continue
-            _add(spans, text, start + cut, start + m.end())
+    cut = 0
+    for m in _BREAK.finditer(text):
+        if m.group() == "\n":
+            _add(spans, text, cut, m.start())
             cut = m.end()
-        _add(spans, text, start + cut, para.end())
+        elif _is_end(text, m):
+            _add(spans, text, cut, m.end())
+            cut = m.end()
+    _add(spans, text, cut, len(text))
     return spans
 
 
-def _is_end(chunk: str, m: re.Match[str]) -> bool:
+def _is_end(text: str, m: re.Match[str]) -> bool:
     """Whether the candidate end ``m`` really ends a sentence (abbreviation checks)."""
     mark = m.group()
-    if mark[0] in "?!" and mark[-1] in "\"”’'" and _ATTRIBUTION.match(chunk, m.end()):
+    if mark[0] in "?!" and mark[-1] in "\"”’'" and _ATTRIBUTION.match(text, m.end()):
         return False  # '"Why?" Clinton asked.': the attribution belongs to the quotation
     if not mark.startswith(".") or mark.startswith("..") or len(mark.rstrip("\"'”’)]")) > 1:
         return True  # "!", "?", an ellipsis or ".." are not abbreviation periods
     if len(mark) > 1:
         return True  # a closing quote or bracket after the period: the sentence is closed
-    tok = _TOKEN.search(chunk, max(0, m.start() - 40), m.start())
-    if tok is None:
+    word = _word_before(text, m.start())
+    if not word:
         return True
-    word = tok.group()
     nxt = m.group(1)
     low = word.lower()
     if low in _TITLES:
@@ -91,6 +90,16 @@ def _is_end(chunk: str, m: re.Match[str]) -> bool:
     if (len(word) == 1 and word.isupper()) or "." in word or word in _STATES:
         return nxt in _STARTERS  # initial, acronym or state: only before a typical opener
     return True
+
+
+def _word_before(text: str, end: int) -> str:
+    """The token ending at ``end``: letters, digits, dots, apostrophes, "&" and hyphens."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in _TOKEN_CHARS):
+        start -= 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    return text[start:end]
 
 
 def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:

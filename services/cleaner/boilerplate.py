@@ -1,22 +1,26 @@
 """Recognise boilerplate lines with the rules in ``rules.toml``.
 
-Contract: every function here looks at ONE normalised line (see ``normalize.py``) and is pure.
-``match(line)`` returns the rule family that makes the line boilerplate, or None; the structural
+Contract: functions here look at normalised lines (see ``normalize.py``) and are pure.
+``match(line)`` returns the rule family that makes the line boilerplate, or None, and
+``match_lines(lines)`` does the same for all lines of one article at once; the structural
 predicates (``is_headline``, ``is_edge_junk``, ``is_lone_name``, ``is_appeal_voice``,
 ``is_empty``) are the context-free halves of the rules that ``clean.py`` applies with context
 (after a marker, at the text's edges, inside an appeal).
 
-Speed: the rules file is read and compiled once, at import. Patterns anchored at the line start
-are merged into one regex per line-length tier (a line is only tested against the families
-that allow its length), and the other patterns are gated by needles: words (or symbols) of
-which one must occur in the line. Python's re tries alternatives one by one and has no fast scan
-for many literals, so floating patterns run on every paragraph would cost more than the whole
-rest of the cleaner; instead the line's word set is looked up in a needle index.
+Speed: the rules file is read once, at import. Python's re tries alternatives one by one and
+has no fast scan for many literals, so a naive combined regex costs more per paragraph than the
+rest of the cleaner. Hence two mechanisms. Patterns anchored at the line start ("ungated") are
+tried on a line only if their family allows the line's length and they can start with its first
+character (worked out from the parsed pattern); the matching subset is merged into one regex,
+compiled on first use and cached. Other patterns are gated by needles, words (or symbols) of
+which one must occur in the line; the article's word set is computed once with C-level string
+methods and intersected with the needle index.
 """
 
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
 import tomllib
 from collections.abc import Sequence
@@ -45,7 +49,8 @@ class Gated:
     regex: re.Pattern[str]
 
 
-Needles = list[tuple[str, tuple[int, ...]]]  # needle -> indices into GateIndex.patterns
+# An article's needles: (needle, indices into Rules.gated.patterns, into Rules.phrases.patterns).
+Needles = list[tuple[str, tuple[int, ...], tuple[int, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +61,57 @@ class GateIndex:
     by_word: dict[bytes, tuple[int, ...]]  # needle word -> indices into patterns
     by_symbol: tuple[tuple[str, tuple[int, ...]], ...]  # needle symbol -> indices
 
-    def needles_in(self, words: set[bytes]) -> Needles:
-        """The needle words among an article's ``words`` (plus every symbol), with patterns."""
-        found = [(w.decode(), self.by_word[w]) for w in self.by_word.keys() & words]
-        return found + list(self.by_symbol)
+    def needles_in(self, words: set[bytes], text: str) -> dict[str, tuple[int, ...]]:
+        """The needles present in an article (its ``words``, its ``text``), with their patterns."""
+        found = {w.decode(): self.by_word[w] for w in self.by_word.keys() & words}
+        found.update((symbol, hits) for symbol, hits in self.by_symbol if symbol in text)
+        return found
 
-    def candidates(self, low_line: str, needles: Needles) -> list[Gated]:
-        """The patterns, in order, with one of the article's ``needles`` in ``low_line``.
+    def pick(self, hits: set[int]) -> list[Gated]:
+        """The patterns with indices ``hits``, in file order."""
+        return [self.patterns[k] for k in sorted(hits)]
 
-        A substring test stands in for a word test here: a false hit costs one regex call.
-        """
-        found: set[int] = set()
-        for needle, hits in needles:
-            if needle in low_line:
-                found.update(hits)
-        return [self.patterns[k] for k in sorted(found)]
+
+@dataclass(frozen=True, slots=True)
+class Ungated:
+    """Line patterns anchored at the line start, dispatched by line length and first character."""
+
+    entries: tuple[tuple[int, int, str, frozenset[str] | None], ...]  # family, max, re, starts
+    limits: tuple[int, ...]  # ascending distinct max_chars of the entries
+    starts: frozenset[str]  # every start key some entry names
+    # (tier, start key) -> merged regex, filled on first use. Compiling all ~40 x 6 up front
+    # would add a second to every import; a race between threads at worst compiles one twice.
+    cache: dict[tuple[int, str], re.Pattern[str] | None]
+
+    def match(self, line: str) -> int | None:
+        """Index of the first family whose ungated patterns match all of ``line``, or None."""
+        tier = bisect.bisect_left(self.limits, len(line))
+        if tier == len(self.limits) or not line:
+            return None
+        start = _start_key(line[0])
+        slot = (tier, start if start in self.starts else "")
+        if slot not in self.cache:
+            self.cache[slot] = self._merged(*slot)
+        regex = self.cache[slot]
+        m = regex.fullmatch(line) if regex is not None else None
+        if m is None or m.lastgroup is None:
+            return None
+        return int(m.lastgroup[1:])  # every alternative sits in a named group f<index>
+
+    def compile_all(self) -> None:
+        """Fill the cache now (about a second) rather than over the first articles."""
+        for tier in range(len(self.limits)):
+            for start in (*self.starts, ""):
+                if (tier, start) not in self.cache:
+                    self.cache[tier, start] = self._merged(tier, start)
+
+    def _merged(self, tier: int, start: str) -> re.Pattern[str] | None:
+        by_family: dict[int, list[str]] = {}
+        for family, max_chars, pattern, starts in self.entries:
+            if max_chars >= self.limits[tier] and (starts is None or start in starts):
+                by_family.setdefault(family, []).append(pattern)
+        parts = [f"(?P<f{i}>{'|'.join(ps)})" for i, ps in by_family.items()]
+        return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +119,7 @@ class Rules:
     """The compiled rules (see the module docstring)."""
 
     families: tuple[Family, ...]
-    tier_limits: tuple[int, ...]  # ascending distinct max_chars of the line families
-    tier_res: tuple[re.Pattern[str] | None, ...]  # ungated patterns of families allowing a tier
+    ungated: Ungated
     gated: GateIndex  # gated line patterns
     phrases: GateIndex  # phrase families' patterns
     limits: dict[str, int]
@@ -91,7 +131,7 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
         data = tomllib.load(f)
     defines = _expand_defines(data.get("define", {}))
     families: list[Family] = []
-    ungated: list[str] = []  # one named-group alternative per line family, "" if none
+    ungated: list[tuple[int, int, str, frozenset[str] | None]] = []
     gated: list[tuple[tuple[str, ...], Gated]] = []
     phrases: list[tuple[tuple[str, ...], Gated]] = []
     for i, raw in enumerate(data["family"]):
@@ -103,14 +143,13 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
                 raise ValueError(f"rules.toml: phrase patterns of {fam.reason!r} need needles")
             phrases += [(nd, Gated(i, re.compile(p, re.I))) for nd, p in needled]
             continue
-        ungated.append(f"(?P<f{i}>{'|'.join(plain)})" if plain else "")
+        ungated += [(i, fam.max_chars, p, _start_keys(p)) for p in plain]
         gated += [(nd, Gated(i, re.compile(p, re.I))) for nd, p in needled]
-    limits = sorted({f.max_chars for f in families if f.kind == "line"})
-    line_families = list(zip([f for f in families if f.kind == "line"], ungated, strict=True))
+    starts = frozenset(k for *_, ks in ungated if ks for k in ks)
+    limits = tuple(sorted({max_chars for _, max_chars, _, _ in ungated}))
     return Rules(
         families=tuple(families),
-        tier_limits=tuple(limits),
-        tier_res=tuple(_tier_regex(line_families, t) for t in limits),
+        ungated=Ungated(tuple(ungated), limits, starts, {}),
         gated=_gate_index(gated),
         phrases=_gate_index(phrases),
         limits=dict(data["limits"]),
@@ -155,10 +194,73 @@ def _gate_index(entries: list[tuple[tuple[str, ...], Gated]]) -> GateIndex:
     )
 
 
-def _tier_regex(line_families: list[tuple[Family, str]], tier: int) -> re.Pattern[str] | None:
-    """One regex of the ungated patterns of the families that allow lines of ``tier`` chars."""
-    parts = [u for f, u in line_families if u and f.max_chars >= tier]
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+def _start_key(ch: str) -> str:
+    """What dispatches a line by its first character: "0" for any digit, else the lower case."""
+    return "0" if ch.isdigit() else ch.lower()
+
+
+def _start_keys(pattern: str) -> frozenset[str] | None:
+    """The start keys of the lines ``pattern`` can match, or None for "any line".
+
+    Worked out from the standard library's parse of the pattern (a private module, so any
+    surprise there yields None: the pattern is then tried on every line, slower but correct).
+    """
+    try:
+        parsed = importlib.import_module("re._parser").parse(pattern, re.IGNORECASE)
+        keys, nullable = _seq_keys(list(parsed))
+    except Exception:  # whatever the private parser does, fall back to "any line"
+        return None
+    return None if keys is None or nullable else frozenset(keys)
+
+
+def _seq_keys(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """(start keys, can be empty) of a sequence of parsed regex items; None keys = any."""
+    out: set[str] = set()
+    for op, av in items:
+        keys, nullable = _item_keys(str(op), av)
+        if keys is None:
+            return None, False
+        out |= keys
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _item_keys(op: str, av: Any) -> tuple[set[str] | None, bool]:
+    if op == "LITERAL":
+        return {_start_key(chr(av))}, False
+    if op == "IN":
+        return _set_keys(av), False
+    if op == "BRANCH":
+        branches = [_seq_keys(list(b)) for b in av[1]]
+        if any(k is None for k, _ in branches):
+            return None, False
+        return set().union(*(k for k, _ in branches if k)), any(n for _, n in branches)
+    if op == "SUBPATTERN":
+        return _seq_keys(list(av[3]))
+    if op == "ATOMIC_GROUP":
+        return _seq_keys(list(av))
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        keys, nullable = _seq_keys(list(av[2]))
+        return keys, nullable or av[0] == 0
+    if op in ("AT", "ASSERT", "ASSERT_NOT"):
+        return set(), True  # zero-width: look at what follows (over-approximates lookaheads)
+    return None, False
+
+
+def _set_keys(items: list[tuple[Any, Any]]) -> set[str] | None:
+    keys: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            keys.add(_start_key(chr(av)))
+        elif name == "RANGE" and av[1] - av[0] <= 512:
+            keys.update(_start_key(chr(c)) for c in range(av[0], av[1] + 1))
+        elif name == "CATEGORY" and str(av) == "CATEGORY_DIGIT":
+            keys.add("0")
+        else:
+            return None  # negated sets, word classes...: any
+    return keys
 
 
 _REF = re.compile(r"<<(\w+)>>")
@@ -186,8 +288,11 @@ def _family(raw: dict[str, Any], limits: dict[str, int]) -> Family:
     kind = raw.get("kind", "line")
     if kind not in ("line", "phrase"):
         raise ValueError(f"rules.toml: unknown kind {kind!r} for {raw['reason']!r}")
+    then = raw.get("then")
+    if then not in (None, "headlines", "appeal"):
+        raise ValueError(f"rules.toml: unknown then {then!r} for {raw['reason']!r}")
     default_max = limits["line_max_chars"] if kind == "line" else limits["appeal_max_chars"]
-    return Family(raw["reason"], kind, int(raw.get("max_chars", default_max)), raw.get("then"))
+    return Family(raw["reason"], kind, int(raw.get("max_chars", default_max)), then)
 
 
 RULES = load_rules()
@@ -196,11 +301,16 @@ LIMITS = RULES.limits
 # Quoted spans, including a quote left open at the line end (it continues in the next paragraph):
 # what people are quoted as saying is never the outlet's own appeal.
 _QUOTED = re.compile(r'"[^"\n]*(?:"|$)|“[^”\n]*(?:”|$)')
-_VOICE = re.compile(r"\b(?:we|we['’](?:re|ve|ll)|our|ours|us|you|you['’](?:re|ve|ll)|your)\b", re.I)
-_REPORTED = re.compile(
-    r"\b(?:said|says|told|tells|according to|added|stated|announced|reported|wrote|asked|"
-    r"declared|insisted|explained|noted)\b",
-    re.I,
+# The appeal voice, and the verbs of reported speech, as words (see _speaks_to_reader). "us" is
+# only the pronoun in lower case: "US" is the country.
+_VOICE = frozenset(w.encode() for v in "we our ours you your".split() for w in (v, v.capitalize())) | {b"us"}
+_REPORTED = frozenset(
+    w.encode()
+    for v in (
+        "said says told tells according added stated announced reported wrote asked declared "
+        "insisted explained noted"
+    ).split()
+    for w in (v, v.capitalize())
 )
 # A cheap stand-in for "has a verb": auxiliaries, reporting verbs and -ed/-ing forms. False
 # positives only make us keep a line, which is the safe side.
@@ -209,8 +319,9 @@ _VERB = re.compile(
     r"must|do|does|did|says?|said|tells?|told|calls?|wants?|gets?|goes|makes?|\w{3,}(?:ed|ing))\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-_QUOTE_CHARS = re.compile(r"[\"“”«»]")
+_CLOSERS = "\"'”’)]"
+_END_MARKS = frozenset(".!?…")
+_QUOTE_CHARS = re.compile(r"[\"“”]")
 _ALNUM = re.compile(r"[^\W_]")
 _NAME_PARTICLES = frozenset("de da di du dos del van von der den la le al bin ibn y".split())
 
@@ -231,16 +342,24 @@ def match_lines(lines: Sequence[str], rules: Rules = RULES) -> list[Family | Non
     Tokenising the article once and intersecting with the needle words leaves, per line, a
     few substring tests instead of a tokenisation: half the cost on typical news.
     """
-    words = article_words("\n".join(lines))
-    line_needles = rules.gated.needles_in(words)
-    phrase_needles = rules.phrases.needles_in(words)
-    return [_match(line, line_needles, phrase_needles, rules) for line in lines]
+    text = "\n".join(lines)
+    words = article_words(text)
+    gated = rules.gated.needles_in(words, text)
+    phrases = rules.phrases.needles_in(words, text)
+    needles = [(n, gated.get(n, ()), phrases.get(n, ())) for n in gated.keys() | phrases.keys()]
+    return [_match(line, needles, rules) for line in lines]
+
+
+def _word_byte(c: int) -> int:
+    if 65 <= c <= 90:  # A-Z
+        return c + 32
+    return c if 97 <= c <= 122 or 48 <= c <= 57 or c == 95 else 32
 
 
 # Bytes that are not ASCII letters, digits or "_" become spaces, and capitals become small.
-_WORD_BYTES = bytes(
-    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 or c == 95 else 32 for c in range(256)
-)
+_WORD_BYTES = bytes(_word_byte(c) for c in range(256))
+# The same, keeping capitals.
+_SPLIT_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
 
 
 def article_words(text: str) -> set[bytes]:
@@ -253,29 +372,27 @@ def article_words(text: str) -> set[bytes]:
     return set(text.encode().translate(_WORD_BYTES).split())
 
 
-def _match(line: str, line_needles: Needles, phrase_needles: Needles, rules: Rules) -> Family | None:
-    n = len(line)
-    best = _ungated(line, rules)
+def _match(line: str, needles: Needles, rules: Rules) -> Family | None:
+    first = rules.ungated.match(line)
+    best = len(rules.families) if first is None else first
+    # Which gated patterns the line's needles call for. A substring test stands in for a word
+    # test here (the article-level test was by word): a false hit costs one regex call.
     low = line.lower()
-    for g in rules.gated.candidates(low, line_needles):
+    gated: set[int] = set()
+    phrases: set[int] = set()
+    for needle, gated_hits, phrase_hits in needles:
+        if needle in low:
+            gated.update(gated_hits)
+            phrases.update(phrase_hits)
+    for g in rules.gated.pick(gated) if gated else ():
         if g.family >= best:
             break
-        if n <= rules.families[g.family].max_chars and g.regex.fullmatch(line):
+        if len(line) <= rules.families[g.family].max_chars and g.regex.fullmatch(line):
             best = g.family
             break
     if best < len(rules.families):
         return rules.families[best]
-    return _phrase(line, rules.phrases.candidates(low, phrase_needles), rules)
-
-
-def _ungated(line: str, rules: Rules) -> int:
-    """Index of the first family whose ungated patterns match, or len(families)."""
-    tier = bisect.bisect_left(rules.tier_limits, len(line))
-    regex = rules.tier_res[tier] if tier < len(rules.tier_res) else None
-    m = regex.fullmatch(line) if regex is not None else None
-    if m is None or m.lastgroup is None:
-        return len(rules.families)
-    return int(m.lastgroup[1:])  # every alternative sits in a named group f<index>
+    return _phrase(line, rules.phrases.pick(phrases), rules) if phrases else None
 
 
 def _phrase(line: str, candidates: list[Gated], rules: Rules) -> Family | None:
@@ -285,7 +402,7 @@ def _phrase(line: str, candidates: list[Gated], rules: Rules) -> Family | None:
         if len(line) > fam.max_chars:
             continue
         if unquoted is None:
-            unquoted = _QUOTED.sub(" ", line)
+            unquoted = _unquoted(line)
             if not _speaks_to_reader(unquoted):
                 return None
         if g.regex.search(unquoted):
@@ -293,41 +410,48 @@ def _phrase(line: str, candidates: list[Gated], rules: Rules) -> Family | None:
     return None
 
 
+def _unquoted(line: str) -> str:
+    return _QUOTED.sub(" ", line) if '"' in line or "“" in line else line
+
+
 def _speaks_to_reader(unquoted: str) -> bool:
-    return _VOICE.search(unquoted) is not None and _REPORTED.search(unquoted) is None
+    words = set(unquoted.encode().translate(_SPLIT_BYTES).split())
+    return not words.isdisjoint(_VOICE) and words.isdisjoint(_REPORTED)
 
 
 def is_appeal_voice(line: str) -> bool:
     """True if ``line``, outside quotes, addresses the reader as we/you and reports no speech."""
     if len(line) > LIMITS["appeal_max_chars"]:
         return False
-    return _speaks_to_reader(_QUOTED.sub(" ", line))
+    return _speaks_to_reader(_unquoted(line))
 
 
 def is_headline(line: str) -> bool:
     """Looks like a linked headline: short, no quotes, no sentence-final punctuation."""
     return (
-        len(line.split()) <= LIMITS["headline_max_words"]
+        line.count(" ") < LIMITS["headline_max_words"]
+        and not _ends_sentence(line)
         and _QUOTE_CHARS.search(line) is None
-        and _SENTENCE_END.search(line) is None
     )
 
 
 def is_edge_junk(line: str) -> bool:
     """A short line without a verb or a sentence end: outlet name, date, label, menu item."""
     return (
-        len(line.split()) <= LIMITS["edge_max_words"]
-        and _SENTENCE_END.search(line) is None
-        and _VERB.search(line) is None
+        line.count(" ") < LIMITS["edge_max_words"] and not _ends_sentence(line) and _VERB.search(line) is None
     )
 
 
 def is_lone_name(line: str) -> bool:
     """One to a few capitalised words and nothing else, e.g. the caption "Jane Doe"."""
-    words = line.split()
-    if not 0 < len(words) <= LIMITS["lone_name_max_words"] or _SENTENCE_END.search(line):
+    if line.count(" ") >= LIMITS["lone_name_max_words"] or _ends_sentence(line):
         return False
-    return all((w[0].isupper() and w.isalpha()) or w in _NAME_PARTICLES for w in words)
+    return all((w[0].isupper() and w.isalpha()) or w in _NAME_PARTICLES for w in line.split())
+
+
+def _ends_sentence(line: str) -> bool:
+    """Ends in . ! ? or …, possibly followed by closing quotes or brackets."""
+    return line.rstrip(_CLOSERS)[-1:] in _END_MARKS
 
 
 def is_empty(line: str) -> bool:

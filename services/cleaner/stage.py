@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from services.cleaner.clean import clean
+from services.cleaner.clean import clean, warm_up
 from shared.records import CleanedArticle, FetchedArticle
 from shared.topics import CLEANED, FETCHED
 from shared.worker import Out, Rejected, Source, Stage
@@ -34,6 +34,9 @@ class Cleaner(Stage[FetchedArticle]):
     source = FETCHED
     input_model = FetchedArticle
     outputs = (CLEANED,)
+
+    async def start(self) -> None:
+        warm_up()  # load the language model and compile the rules before the first article
 
     async def process(self, record: FetchedArticle, source: Source) -> Sequence[Out]:
         cleaned = clean_article(record)

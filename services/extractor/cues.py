@@ -62,13 +62,13 @@ OBJECT: Final = _table(
     "calls calling questioned questions questioning complained_about complains_about "
     "complaining_about talked_about talks_about talking_about spoke_about speaks_about "
     "raised_questions_about raising_questions_about raises_questions_about warned_of "
-    "warned_about expressed expresses expressing wants wanted laid_out lays_out",
+    "warned_about expressed expresses expressing wants wanted laid_out lays_out plans planned "
+    "planning refuses refused refusing declined declines declining intends intended intending "
+    "threatened threatens threatening",
     base=False,
 ) | _table("urge ask accuse blame criticize criticise cite call_on call_for")
 # Verbs that attribute a finding to a text or a study ("a poll shows ...").
-FINDING: Final = _table(
-    "show find", "found finds finding showed shown shows showing ruled rules", base=False
-)
+FINDING: Final = _table("show find", "found finds finding showed shown shows showing ruled rules", base=False)
 
 # Multi-word cues are written with "_" above; the regex builder turns "_" into whitespace.
 ALL_VERBS: Final = SAY | TELL | OBJECT | FINDING
@@ -80,7 +80,9 @@ AUX: Final = frozenset(
     "would will could may might did does do is was were are has_since first initially long "
     "separately specifically earlier frequently flatly bluntly angrily openly explicitly "
     "emphatically falsely wrongly correctly rightly accurately directly now not never since "
-    "too generally usually always".split()
+    "too generally usually always all both isn’t isn't wasn’t wasn't didn’t didn't doesn’t "
+    "doesn't don’t don't hasn’t hasn't haven’t haven't won’t won't wouldn’t wouldn't can’t "
+    "can't couldn’t couldn't".split()
 )
 # Addressees and media that may follow "told" ("told reporters", "told Reuters").
 ADDRESSEES: Final = frozenset(
@@ -88,8 +90,19 @@ ADDRESSEES: Final = frozenset(
     "voters crowd audience interviewer".split()
 )
 
+
+def _both_numbers(words: str) -> frozenset[str]:
+    """``words`` with their plurals, and singulars of the agent-noun plurals among them."""
+    out = set(words.split())
+    for word in list(out):
+        out.add(word + "s")
+        if word.endswith(("ers", "ors", "ists", "ants", "ents", "ians", "ives", "ees")):
+            out.add(word[:-1])
+    return frozenset(out)
+
+
 # Role nouns: heads of descriptions that can be speakers ("the spokesman", "the ministry").
-ROLES: Final = frozenset(
+ROLES: Final = _both_numbers(
     "spokesman spokeswoman spokesperson spokesmen spokespeople secretary minister ministry "
     "president vice-president premier chancellor governor mayor senator congressman "
     "congresswoman lawmaker lawmakers representative official officials source sources aide "
@@ -122,7 +135,7 @@ ROLES: Final = frozenset(
     "analysts bankers traders consultants contractors vendors landlords tenants users "
     "customers clients patients readers viewers listeners callers participants respondents "
     "panel jury commentators pundits bloggers reporter journalist journalists correspondent "
-    "editor publisher city county state town village agency ministry".split()
+    "editor publisher city county state town village agency ministry"
 )
 # Capitalised words that are titles, not names ("Russian President Vladimir Putin").
 TITLES: Final = frozenset(
@@ -161,8 +174,77 @@ NOT_SPEAKER_LABELS: Final = frozenset(
     "update updated correction clarification editor editors note abstract full text "
     "advertisement related read also see watch photo video source sources ps".split()
 )
-# Time and manner phrases that may sit between a cue and its content ("said Thursday that").
-DAYS: Final = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight "
-    "earlier later recently".split()
+# The character that replaces quoted words in the attribution frame (see ``attribution``).
+MASK: Final = "#"
+
+# Capitalised words that open clauses or name dates, never part of a speaker's name.
+NOT_NAMES: Final = frozenset(
+    "But And Or So Yet However Still Also Then Now Meanwhile Instead Thus Indeed Moreover "
+    "Separately Previously Finally First Second Last When While If As After Before Because "
+    "Although Though Since Asked Speaking In On At For With By From Under Over During Despite "
+    "Earlier Later Yesterday Today Tonight Monday Tuesday Wednesday Thursday Friday Saturday "
+    "Sunday That This These Those There Here It He She They We I You Why How What Where Who "
+    "Unfortunately Obviously Clearly Similarly Likewise Again Nevertheless Nonetheless Even "
+    "Only Just Not No Yes Perhaps Maybe Still Already Commenting Calling Asked Responding His Her "
+    "Their Its Our My Your January February March April June July August September October "
+    "November December Sept".split()
 )
+
+# Small words inside source phrases ("secretary of state", "Grassley and Leahy").
+CONNECTORS: Final = frozenset("of for on at and the de in to from with".split())
+
+RELATIVES: Final = frozenset("who which whose where whom".split())
+
+# Closed-class words: never a noun modifier inside a source phrase.
+FUNCTION_WORDS: Final = frozenset(
+    "a an the and or but if then than that this these those there here which who whom whose "
+    "what when where why how not no nor so as at by for from in into of off on onto out over "
+    "to up upon with within without about above after against along among around before "
+    "behind below beneath beside between beyond during except inside near since through "
+    "toward towards under until via is was are were be been being am has have had do does "
+    "did will would shall should can could may might must also just only even still very "
+    "too more most less least much many some any all each every both either neither other "
+    "another such own same than too it its he she they we i you his her their our my your "
+    "him them us me one".split()
+)
+
+# Words that show a comma segment is a clause, not a noun phrase.
+CLAUSE_WORDS: Final = frozenset(
+    "is was are were be been has have had will would can could should that than because if "
+    "when while said says told not".split()
+)
+
+# Words that open an appositive after a name ("X, the director of ...").
+APPOSITIVE_OPENERS: Final = frozenset("the a an who who’s who's his her its their".split())
+
+# Title-case cues of headlines ("Flynn Says Trump ...").
+CAP_CUES: Final = frozenset("Says Said Tells Told Warns Urges Accuses Denies Claims Slams Blasts".split())
+
+# Forms that are usually nouns count as cues only before "that" ("He notes that ...").
+NOUNY_CUES: Final = frozenset("notes reports posts answers replies charges counters".split())
+
+# Clause verbs whose bare object is usually a thing, not a report ("maintains a program").
+NEEDS_CLAUSE: Final = frozenset(
+    "maintain maintains maintained maintaining state stated stating claim claimed claims "
+    "claiming admit admitted admits admitting acknowledge acknowledged acknowledges "
+    "acknowledging promise promised promises promising conclude concluded concludes concluding "
+    "recall recalled recalls recalling report reported reporting announce announced "
+    "announces announcing reveal revealed reveals revealing confirm confirmed confirms "
+    "confirming explain explained explains explaining indicate indicated indicates indicating "
+    "observe observed observes observing post posted posting write wrote writes writing "
+    "written tweet tweeted tweets tweeting agree agreed agrees agreeing".split()
+)
+
+# Words before "states" that make it the noun ("EU member states had ...").
+NOT_STATING: Final = frozenset(
+    "member swing battleground united southern northern western eastern red blue key border "
+    "gulf baltic island arab african asian european nuclear other".split()
+)
+
+# Words opening an adjunct after a parenthetical cue rather than the rest of the content.
+ADJUNCT_WORDS: Final = frozenset(
+    "without with in on at after before during despite while as because although though when "
+    "since following amid according citing referring and but or to from by for".split()
+)
+
+BE: Final = frozenset("is was are were be been being".split())

@@ -13,19 +13,20 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from services.extractor import cues
 from services.extractor.attribution import (
-    MASK,
     Frame,
     Quote,
+    find_cues,
     find_quotes,
     lead_frame,
     mask_quotes,
     reported_frames,
     tail_frame,
 )
+from services.extractor.cues import MASK
 from services.extractor.speakers import Resolver, parse_source
 from shared.sentences import split_sentences
 
@@ -53,10 +54,11 @@ class _Draft:
     cue: tuple[int, int] | None
     inherit: int | None = None  # index of the quote whose speaker this one takes
     quote: int | None = None  # index of the quote this draft belongs to
-    extra: list[int] = field(default_factory=list)
 
 
 _LABEL = re.compile(r"\s*([A-Z][A-Za-z.’'-]+(?:\s+[A-Z][A-Za-z.’'-]+){0,3})\s*:\s+(?=\S)")
+_NEWLINE = re.compile(r"\n\s*")
+_WORDS = re.compile(r"[^\W_]+")
 _TRIM = " \t\"“”‘’',;:—–-"
 _ENDS_UTTERANCE = frozenset(",.?!…—-")
 
@@ -80,9 +82,7 @@ def extract_claims(text: str, sentences: Sequence[tuple[int, int]] | None = None
 class _Doc:
     """One article being read: text, masked frame text, sentences and quotations."""
 
-    def __init__(
-        self, text: str, masked: str, spans: list[tuple[int, int]], quotes: list[Quote]
-    ) -> None:
+    def __init__(self, text: str, masked: str, spans: list[tuple[int, int]], quotes: list[Quote]) -> None:
         self.text = text
         self.masked = masked
         self.spans = spans
@@ -177,9 +177,7 @@ class _Doc:
             return q.end
         return self.spans[k][1]
 
-    def _pieces(
-        self, qi: int, q: Quote, start: int, end: int, frame: Frame | None
-    ) -> list[_Draft]:
+    def _pieces(self, qi: int, q: Quote, start: int, end: int, frame: Frame | None) -> list[_Draft]:
         out: list[_Draft] = []
         src = frame.source if frame is not None else None
         cue = frame.cue if frame is not None else None
@@ -200,11 +198,26 @@ class _Doc:
             if d.source is None:
                 d.inherit = self._donor(qi)
             prev = merged[-1] if merged else None
-            if prev is not None and self._split_pair(prev, d):
+            if prev is not None and (self._split_pair(prev, d) or self._resumes(prev, d)):
                 prev.pieces.extend(d.pieces)
                 continue
             merged.append(d)
         drafts[:] = merged
+
+    def _resumes(self, prev: _Draft, d: _Draft) -> bool:
+        """``"A," he said. "B. C."``: the sentence right after an attribution that resumes the
+        quotation belongs to the attributed claim ("A B"); "C" is a claim of its own."""
+        if prev.quote is None or d.quote is None or prev.quote == d.quote:
+            return False
+        if d.sentence != prev.sentence + 1 or d.source is not None:
+            return False
+        frame = self.frames[prev.quote]
+        q, nxt = self.quotes[prev.quote], self.quotes[d.quote]
+        if frame is None or frame.cue is None or frame.cue[0] < q.end or not q.closed:
+            return False  # only after an attribution that follows the quotation
+        if "\n" in self.text[q.close : nxt.open]:
+            return False
+        return nxt.open == self.spans[d.sentence][0] and d.pieces[0][0] == nxt.start
 
     def _attributed(self, qi: int) -> bool:
         frame = self.frames[qi]
@@ -234,11 +247,11 @@ class _Doc:
             return False
         if d.quote is None:
             return False
-        between = self.masked[prev.pieces[-1][1] : d.pieces[0][0]]
+        between = self.masked[self.quotes[prev.quote].close : self.quotes[d.quote].open]
         frame = self.frames[prev.quote]
         if frame is None or frame.cue is None:
             return False
-        if MASK in between or not between.rstrip(" “\"‘'").endswith(","):
+        if MASK in between or not between.rstrip().endswith(","):
             return False
         d_frame = self.frames[d.quote]
         return d_frame is None or d_frame.cue is None or d_frame.cue == frame.cue
@@ -249,17 +262,19 @@ class _Doc:
         """Claims for reported speech, and for headline labels ("Name: claim")."""
         covered = {d.sentence for d in quote_drafts}
         out: list[_Draft] = []
-        para_starts = {0} | {i + 1 for i, ch in enumerate(self.text) if ch == "\n"}
+        para_starts = {0} | {m.end() for m in _NEWLINE.finditer(self.text)}
+        found = find_cues(self.masked)
+        starts = [m.start() for m in found]
         for k, (ss, se) in enumerate(self.spans):
-            frames = reported_frames(self.masked, ss, se, self.used_cues)
+            lo, hi = bisect.bisect_left(starts, ss), bisect.bisect_left(starts, se)
+            mine = [m for m in found[lo:hi] if m.end() <= se]
+            frames = reported_frames(self.masked, ss, se, mine, self.used_cues) if mine else []
             for frame in frames:
                 for piece in frame.content:
                     if _masked_share(self.masked, piece) > 0.5 and k in covered:
                         break
                 else:
-                    out.append(
-                        _Draft("reported", k, [p for p in frame.content], frame.source, frame.cue)
-                    )
+                    out.append(_Draft("reported", k, [p for p in frame.content], frame.source, frame.cue))
             if not frames and k not in covered and ss in para_starts:
                 label = self._label(ss, se)
                 if label is not None:
@@ -295,7 +310,8 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int] | None:
         a += 1
     while b > a and text[b - 1] in _TRIM:
         b -= 1
-    return (a, b) if b > a and any(ch.isalnum() for ch in text[a:b]) else None
+    # A claim has at least two words: "(CROSSTALK.)" or a lone name is not one.
+    return (a, b) if b > a and len(_WORDS.findall(text, a, b)) >= 2 else None
 
 
 def _resolve(text: str, drafts: list[_Draft], doc: _Doc) -> list[Claim]:
