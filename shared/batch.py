@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from services.cleaner.stage import clean_article
+from services.cleaner.stage import clean_learning, policy
 from services.dedup.clusters import assign_clusters
 from services.extractor.stage import article_claims, group_claims, to_doc
 from services.fetcher.fetch import FetchError, fetch_page, make_client
@@ -35,11 +35,12 @@ def run_batch(lines: Iterable[bytes], settings: Settings) -> BatchResult:
     """Run every stage over submission lines (JSON objects, the input topic's schema)."""
     result = BatchResult()
     state: dict[str, object] = {}
+    outlets: dict[str, dict[str, object]] = {}
     window = settings.dedup_window_days * 86400
     for lineno, sub, ts in _submissions(lines, settings, result):
         try:
             page = None if (sub.text or sub.html) else asyncio.run(_fetch(sub.url or "", settings))
-            cleaned = clean_article(from_submission(sub, ts, page))
+            cleaned = clean_learning(from_submission(sub, ts, page), outlets, policy(settings))
         except (Rejected, FetchError) as exc:
             result.failures.append((lineno, str(exc)))
             continue

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     indexer_batch_size: int = Field(default=500, ge=1)
     indexer_batch_seconds: float = Field(default=0.25, gt=0)
     dedup_window_days: float = 30.0
+    learn_min_articles: int = Field(default=3, ge=2)
+    learn_min_share: float = Field(default=0.5, gt=0, le=1)
+    learn_max_lines: int = Field(default=400, ge=10)
 
     @property
     def index_file(self) -> Path:

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
+from typing import Any
+
+import faust
 
 from services.cleaner.clean import clean, warm_up
+from services.cleaner.learned import LearnPolicy, OutletState, learned, observe
 from shared.records import CleanedArticle, FetchedArticle
+from shared.settings import Settings
 from shared.topics import CLEANED, FETCHED
 from shared.worker import Out, Rejected, Source, Stage
+
+TABLE = "cleaner-outlet-lines"
+OutletStates = MutableMapping[str, OutletState]
+
+
+def policy(settings: Settings) -> LearnPolicy:
+    return LearnPolicy(settings.learn_min_articles, settings.learn_min_share, settings.learn_max_lines)
 
 
 def clean_article(article: FetchedArticle, learned: frozenset[str] = frozenset()) -> CleanedArticle:
@@ -29,15 +41,29 @@ def clean_article(article: FetchedArticle, learned: frozenset[str] = frozenset()
     )
 
 
+def clean_learning(article: FetchedArticle, state: OutletStates, policy: LearnPolicy) -> CleanedArticle:
+    """Clean with the outlet's learned boilerplate, after counting this article's lines."""
+    key = article.outlet or ""
+    if not key:
+        return clean_article(article)
+    state[key] = observe(state.get(key), article.text, policy)
+    return clean_article(article, learned(state[key], policy))
+
+
 class Cleaner(Stage[FetchedArticle]):
     name = "cleaner"
     source = FETCHED
     input_model = FetchedArticle
     outputs = (CLEANED,)
+    table: Any = None
+
+    def bind(self, app: faust.App) -> None:
+        # Keyed by outlet like the source topic; the changelog restores it after a restart.
+        self.table = app.Table(TABLE, default=None, partitions=self.settings.partitions)
 
     async def start(self) -> None:
         warm_up()  # load the language model and compile the rules before the first article
 
     async def process(self, record: FetchedArticle, source: Source) -> Sequence[Out]:
-        cleaned = clean_article(record)
+        cleaned = clean_learning(record, self.table, policy(self.settings))
         return [Out(CLEANED, cleaned.article_id, cleaned)]

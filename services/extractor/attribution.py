@@ -221,11 +221,12 @@ _CLAUSE_MARK = re.compile(
 # A comma clause that closes the content rather than continuing it: a participle ("...,
 # suggesting ...") or a concessive clause (", although he ...").
 _TRAILING_ADJUNCT = re.compile(
-    r",\s+(?:even\s+|also\s+|while\s+)?(?!(?:according|including|during|regarding|concerning|"
-    r"following|pending|nothing|something|anything|everything|morning|evening|building|meeting)\b)"
-    r"(?:[a-z]+ing|although|though|whereas|despite)\b"
-    r"(?!\s+(?:is|was|would|will|has|had|could)\b)"
+    r",\s+(?:even\s+|also\s+|while\s+)?(?:"
+    + _alternation(frozenset(w for w in cues.ALL_VERBS if w.endswith("ing")))
+    + r"|although|though|whereas|despite)\b(?!\s+(?:is|was|would|will|has|had|could)\b)"
 )
+# Participles after a comma that report something of their own (", adding that ...").
+_PARTICIPLE_CUES = cues.SAY | {"citing"}
 _COORDINATED_VERB = re.compile(r"(?:,\s*|\s)(?:and|but)\s*$")
 _INFINITIVE = re.compile(r"to\s+\w+")
 _COORDINATED = re.compile(
@@ -416,7 +417,7 @@ def reported_frames(
             body = _content_after(masked, cue, e)[0]
             src = frames[-1].source if frames else last_source
             src = src or np_right(masked, s, cue.start(), False)
-            if body is not None and src is not None and _verb(cue) in cues.SAY:
+            if body is not None and src is not None and _verb(cue) in _PARTICIPLE_CUES:
                 frames.append(Frame(src, cue.span(), (body,)))
             continue
         frame = _frame_at(masked, s, e, cue)
@@ -456,15 +457,17 @@ def _inner_cue(masked: str, e: int, cue: re.Match[str], prev: Frame) -> list[Fra
             if outer is not None:
                 return [Frame(outer, cue.span(), (*prev.content[:-1], cut))]
         return [Frame(prev.source, prev.cue, (*prev.content[:-1], cut))]
-    before = masked[start : cue.start()]
-    m = _COORDINATED.search(before)
-    if not m or _is_according(cue) or _is_quoted(cue) or _verb(cue) in cues.OBJECT:
+    core_end = strip_aux_left(masked, start, cue.start())  # "... but has said"
+    m = _COORDINATED.search(masked[start:core_end])
+    if not m or _is_according(cue) or _is_quoted(cue):
         return None
     boundary = start + m.start()
-    gap = masked[boundary : cue.start()]
-    src = np_left(masked, boundary, cue.start()) if _words(gap) > 1 else None
+    gap = masked[boundary:core_end]
+    src = np_left(masked, boundary, core_end) if _words(gap) > 1 else None
     if _words(gap) > 1 and src is None and not gap.rstrip().endswith(("and", "but", ",")):
         return None
+    if src is None and _verb(cue) in cues.OBJECT:
+        return None  # "he rated X and talked about Y": the content's own verbs
     body = _content_after(masked, cue, e)[0]
     cut = _trim(masked, start, boundary)
     if body is None or cut is None:
@@ -544,6 +547,8 @@ def _with_content(masked: str, s: int, e: int, cue: re.Match[str], src: tuple[in
     """Content for a cue whose source precedes it: the clause after it, or the one before
     (", X said Thursday."), or both around a parenthetical cue ("A, X said, is B")."""
     pre = masked[s : src[0]].rstrip()
+    if pre.endswith(", as"):  # "Scott had a gun, as police have said."
+        pre = pre[:-3]
     after, comma = _content_after(masked, cue, e)
     if pre.endswith(",") and (after is None or comma):
         pre_body = _trim(masked, s, s + len(pre) - 1)

@@ -64,7 +64,7 @@ OBJECT: Final = _table(
     "raised_questions_about raising_questions_about raises_questions_about warned_of "
     "warned_about expressed expresses expressing wants wanted laid_out lays_out plans planned "
     "planning refuses refused refusing declined declines declining intends intended intending "
-    "threatened threatens threatening",
+    "threatened threatens threatening exhorted exhorts exhorting",
     base=False,
 ) | _table("urge ask accuse blame criticize criticise cite call_on call_for")
 # Verbs that attribute a finding to a text or a study ("a poll shows ...").
@@ -80,7 +80,7 @@ AUX: Final = frozenset(
     "would will could may might did does do is was were are has_since first initially long "
     "separately specifically earlier frequently flatly bluntly angrily openly explicitly "
     "emphatically falsely wrongly correctly rightly accurately directly now not never since "
-    "too generally usually always all both isn’t isn't wasn’t wasn't didn’t didn't doesn’t "
+    "too generally usually always isn’t isn't wasn’t wasn't didn’t didn't doesn’t "
     "doesn't don’t don't hasn’t hasn't haven’t haven't won’t won't wouldn’t wouldn't can’t "
     "can't couldn’t couldn't".split()
 )
@@ -179,7 +179,7 @@ MASK: Final = "#"
 
 # Capitalised words that open clauses or name dates, never part of a speaker's name.
 NOT_NAMES: Final = frozenset(
-    "But And Or So Yet However Still Also Then Now Meanwhile Instead Thus Indeed Moreover "
+    "A An The But And Or So Yet However Still Also Then Now Meanwhile Instead Thus Indeed Moreover "
     "Separately Previously Finally First Second Last When While If As After Before Because "
     "Although Though Since Asked Speaking In On At For With By From Under Over During Despite "
     "Earlier Later Yesterday Today Tonight Monday Tuesday Wednesday Thursday Friday Saturday "

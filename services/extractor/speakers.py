@@ -167,6 +167,8 @@ def np_left(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
     if first is None:
         first = _bare_np(toks, i)
     if first is None:
+        first = _opening_subject(toks, i, toks[0][0] == lo if toks else False)
+    if first is None:
         return None
     # "Dmitry Peskov, the press secretary of the president said": step over the comma to the name.
     if first > 1 and toks[first - 1][2] == "," and toks[first][2].lower() in ("the", "a", "an"):
@@ -231,6 +233,18 @@ def _bare_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
     return j if _segment_start(toks, j) else None
 
 
+def _opening_subject(toks: list[tuple[int, int, str]], i: int, at_start: bool) -> int | None:
+    """"Experts on North Korea said": a short phrase opening the sentence, with no clause
+    words, is the subject even when its head is not a known role."""
+    if not at_start or i > 7 or toks[0][2] in cues.NOT_NAMES:
+        return None
+    words = [t[2] for t in toks[: i + 1]]
+    if any(w.lower() in cues.CLAUSE_WORDS or not (w[:1].isalnum()) for w in words):
+        return None
+    first = words[0]
+    return 0 if first[:1].isupper() or first.lower() in ("the", "a", "an") else None
+
+
 def _segment_start(toks: list[tuple[int, int, str]], j: int) -> bool:
     """Whether token ``j`` opens a clause (sentence start, after a comma, colon or quote)."""
     return j == 0 or toks[j - 1][2] in (",", ":", ";", "—", "–", "(", "“", "”", '"')
@@ -271,7 +285,8 @@ def _appositive_chain(toks: list[tuple[int, int, str]], i: int) -> tuple[int, in
 def _appositive_like(seg: list[str]) -> bool:
     first = seg[0].lower()
     return (
-        first in cues.RELATIVES
+        first.endswith(("’s", "'s"))  # "China, Pyongyang's only ally, said"
+        or first in cues.RELATIVES
         or first in ("a", "an", "the", "who’s", "who's", "however", "too", "though")
         or seg[0][:1].isdigit()
         or first in ("democrat", "republican", "independent")
