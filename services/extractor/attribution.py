@@ -221,9 +221,10 @@ _CLAUSE_MARK = re.compile(
 # A comma clause that closes the content rather than continuing it: a participle ("...,
 # suggesting ...") or a concessive clause (", although he ...").
 _TRAILING_ADJUNCT = re.compile(
-    r",\s+(?:even\s+|also\s+|while\s+)?(?:"
-    + _alternation(frozenset(w for w in cues.ALL_VERBS if w.endswith("ing")))
-    + r"|although|though|whereas|despite)\b(?!\s+(?:is|was|would|will|has|had|could)\b)"
+    r",\s+(?:even\s+|also\s+|while\s+)?(?!(?:according|including|during|regarding|concerning|"
+    r"following|pending|nothing|something|anything|everything|morning|evening|building|meeting)\b)"
+    r"(?:[a-z]+ing|although|though|whereas|despite)\b"
+    r"(?!\s+(?:is|was|would|will|has|had|could)\b)"
 )
 # Participles after a comma that report something of their own (", adding that ...").
 _PARTICIPLE_CUES = cues.SAY | {"citing"}
@@ -457,13 +458,12 @@ def _inner_cue(masked: str, e: int, cue: re.Match[str], prev: Frame) -> list[Fra
             if outer is not None:
                 return [Frame(outer, cue.span(), (*prev.content[:-1], cut))]
         return [Frame(prev.source, prev.cue, (*prev.content[:-1], cut))]
-    core_end = strip_aux_left(masked, start, cue.start())  # "... but has said"
-    m = _COORDINATED.search(masked[start:core_end])
+    m = _COORDINATED.search(masked, start, cue.start())
     if not m or _is_according(cue) or _is_quoted(cue):
         return None
-    boundary = start + m.start()
-    gap = masked[boundary:core_end]
-    src = np_left(masked, boundary, core_end) if _words(gap) > 1 else None
+    boundary = m.start()
+    gap = masked[boundary : cue.start()]
+    src = np_left(masked, boundary, cue.start()) if _words(gap) > 1 else None
     if _words(gap) > 1 and src is None and not gap.rstrip().endswith(("and", "but", ",")):
         return None
     if src is None and _verb(cue) in cues.OBJECT:

@@ -46,7 +46,7 @@ SAY: Final = _table(
     "reply answer joke quip recount vow pledge caution counter tweet post write surmise lament "
     "insist",
     base=False,
-) - {"posts", "notes", "reports", "answers", "replies", "counters"}
+) - {"posts", "notes", "reports", "answers", "replies", "counters", "remarks"}
 # Verbs that take an addressee before the clause ("X told reporters (that) ...").
 TELL: Final = _table(
     "tell inform assure remind notify advise brief",
@@ -221,7 +221,7 @@ APPOSITIVE_OPENERS: Final = frozenset("the a an who who’s who's his her its th
 CAP_CUES: Final = frozenset("Says Said Tells Told Warns Urges Accuses Denies Claims Slams Blasts".split())
 
 # Forms that are usually nouns count as cues only before "that" ("He notes that ...").
-NOUNY_CUES: Final = frozenset("notes reports posts answers replies charges counters".split())
+NOUNY_CUES: Final = frozenset("notes reports posts answers replies charges counters remarks".split())
 
 # Clause verbs whose bare object is usually a thing, not a report ("maintains a program").
 NEEDS_CLAUSE: Final = frozenset(

@@ -261,6 +261,7 @@ class _Doc:
     def reported_drafts(self, quote_drafts: list[_Draft]) -> list[_Draft]:
         """Claims for reported speech, and for headline labels ("Name: claim")."""
         covered = {d.sentence for d in quote_drafts}
+        fences = self._fences(quote_drafts)
         out: list[_Draft] = []
         para_starts = {0} | {m.end() for m in _NEWLINE.finditer(self.text)}
         found = find_cues(self.masked)
@@ -270,16 +271,29 @@ class _Doc:
             mine = [m for m in found[lo:hi] if m.end() <= se]
             frames = reported_frames(self.masked, ss, se, mine, self.used_cues) if mine else []
             for frame in frames:
-                for piece in frame.content:
-                    if _masked_share(self.masked, piece) > 0.5 and k in covered:
-                        break
-                else:
-                    out.append(_Draft("reported", k, [p for p in frame.content], frame.source, frame.cue))
+                pieces = _fenced(self.masked, frame.content, fences.get(k))
+                if not pieces or (k in covered and _masked_share(self.masked, pieces[0]) > 0.5):
+                    continue
+                out.append(_Draft("reported", k, pieces, frame.source, frame.cue))
             if not frames and k not in covered and ss in para_starts:
                 label = self._label(ss, se)
                 if label is not None:
                     out.append(label)
         return out
+
+    def _fences(self, quote_drafts: list[_Draft]) -> dict[int, int]:
+        """Per sentence, where the first full quotation's own attribution begins: reported
+        content stops there ("X said A, and Y replied, "B.""): B is Y's claim, not X's."""
+        fences: dict[int, int] = {}
+        for d in quote_drafts:
+            if d.quote is None:
+                continue
+            q, frame = self.quotes[d.quote], self.frames[d.quote]
+            begin = q.open
+            if frame is not None and frame.source is not None and frame.source[0] < q.open:
+                begin = frame.source[0]
+            fences[d.sentence] = min(begin, fences.get(d.sentence, begin))
+        return fences
 
     def _label(self, ss: int, se: int) -> _Draft | None:
         """A line "Name: claim" where the name occurs elsewhere in the article."""
@@ -297,6 +311,19 @@ class _Doc:
 
 def _short_subject(lead: str) -> bool:
     return len(lead.split()) <= 6 and MASK not in lead
+
+
+def _fenced(masked: str, pieces: Sequence[tuple[int, int]], fence: int | None) -> list[tuple[int, int]]:
+    """``pieces`` cut at ``fence`` (a later quotation's attribution), short leftovers dropped."""
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if fence is not None and a < fence < b:
+            b = fence
+            while b > a and masked[b - 1] in " ,;:—–-":
+                b -= 1
+        if len(masked[a:b].split()) >= 2:
+            out.append((a, b))
+    return out
 
 
 def _masked_share(masked: str, piece: tuple[int, int]) -> float:

@@ -29,8 +29,8 @@ _NAME_WORD = (
     r"(?:(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Rev|Sens|Reps|Jr|"
     r"Sr|St|Prof|Del|Ft|Mt)\.|[A-Z][\w’'&-]*)"
 )
-_NAME_RUN = re.compile(
-    rf"{_NAME_WORD}(?:[ \t]+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)[ \t]+)*"
+_NAME_RUN = re.compile(  # the look-arounds make the engine skip most positions at once
+    rf"(?<![\w’'])(?=[A-Z]){_NAME_WORD}(?:[ \t]+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)[ \t]+)*"
     rf"{_NAME_WORD})*"
 )
 # Capitalised words right before a position (searched in a short window ending there).
@@ -234,13 +234,17 @@ def _bare_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
 
 
 def _opening_subject(toks: list[tuple[int, int, str]], i: int, at_start: bool) -> int | None:
-    """"Experts on North Korea said": a short phrase opening the sentence, with no clause
+    """ "Experts on North Korea said": a short phrase opening the sentence, with no clause
     words, is the subject even when its head is not a known role."""
     if not at_start or i > 7 or toks[0][2] in cues.NOT_NAMES:
         return None
     words = [t[2] for t in toks[: i + 1]]
-    if any(w.lower() in cues.CLAUSE_WORDS or not (w[:1].isalnum()) for w in words):
+    if words[-1].lower() in cues.FUNCTION_WORDS:
         return None
+    for word in words:
+        low = word.lower()
+        if not (_np_word(word) or low in cues.CONNECTORS or _noun_like(word)):
+            return None  # a verb or a clause word: not a bare noun phrase
     first = words[0]
     return 0 if first[:1].isupper() or first.lower() in ("the", "a", "an") else None
 
