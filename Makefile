@@ -23,8 +23,8 @@ run: setup ## start Kafka and the services, publish the demo corpus, print its c
 	$(CW) clusters
 	@echo
 	@echo "The stack keeps running. Try:"
-	@echo "  $(CW) search \"water\"            # full-text search over claims"
-	@echo "  $(CW) search \"strike\" --speaker Varga"
+	@echo "  $(CW) search \"river water\"      # full-text search over claims"
+	@echo "  $(CW) search \"inflation\" --speaker Saalberg"
 	@echo "  $(CW) status                     # consumer groups, offsets and lag"
 	@echo "  $(CW) publish FILE.jsonl|URL     # submit more articles"
 	@echo "  make stop                        # stop the services and Kafka"

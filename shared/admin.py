@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import GroupCoordinatorNotAvailableError, TopicAlreadyExistsError
 
 from shared.settings import Settings
 from shared.topics import ALL_TOPICS, TopicSpec
+
+T = TypeVar("T")
 
 
 def client_options(settings: Settings) -> dict[str, Any]:
@@ -89,9 +93,13 @@ async def group_status(settings: Settings, group: str, topics: list[str]) -> Gro
     await admin.start()
     await consumer.start()
     try:
-        committed = await admin.list_consumer_group_offsets(group)
-        described = await admin.describe_consumer_groups([group])
-        tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or [])]
+        committed = await _with_retry(lambda: admin.list_consumer_group_offsets(group))
+        described = await _with_retry(lambda: admin.describe_consumer_groups([group]))
+        tps = [
+            TopicPartition(t["topic"], p["partition"])
+            for t in await admin.describe_topics(topics)
+            for p in sorted(t["partitions"], key=lambda p: p["partition"])
+        ]
         ends = await consumer.end_offsets(tps) if tps else {}
         parts = [
             PartitionLag(tp.topic, tp.partition, committed[tp].offset if tp in committed else None, ends[tp])
@@ -102,6 +110,16 @@ async def group_status(settings: Settings, group: str, topics: list[str]) -> Gro
     finally:
         await consumer.stop()
         await admin.close()
+
+
+async def _with_retry(call: Callable[[], Awaitable[T]], attempts: int = 20) -> T:
+    # Right after a broker starts, the group coordinator is briefly unavailable.
+    for _ in range(attempts - 1):
+        try:
+            return await call()
+        except GroupCoordinatorNotAvailableError:
+            await asyncio.sleep(0.5)
+    return await call()
 
 
 def _describe(described: Any) -> tuple[str, int]:

@@ -22,8 +22,8 @@ import re
 # A break: a newline, or a candidate end (terminal punctuation plus trailing closers, before
 # spaces and a capital or digit, possibly behind an opening quote or bracket).
 _BREAK = re.compile(
-    r"""\n|(?:\.\.\.|…|[.!?]+)["'\u201d\u2019)\]]*(?=[ \t\r\f\v\u00a0]+["'\u201c\u2018(\[]*"""
-    r"""([A-Z0-9][\w'’-]*))"""
+    r"""(?=[\n.!?…])(?:\n|(?:\.\.\.|…|[.!?]+)["'\u201d\u2019)\]]*(?=[ \t\r\f\v\u00a0]+["'\u201c\u2018(\[]*"""
+    r"""([A-Z0-9][\w'’-]*)))"""
 )
 _TOKEN_CHARS = frozenset(".'’&-")
 # An attribution right after a closing quotation mark: a name (or pronoun) and a speech verb.

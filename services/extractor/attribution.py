@@ -11,8 +11,12 @@ frame work on a *masked* copy of the text (``mask_quotes``) in which quoted word
   or more ending in punctuation: ``'We will go,' he said``), never as scare quotes.
 - ``lead_frame`` / ``tail_frame`` read the attribution before a quotation (``X said: "``) and
   after it (``," X said`` / ``," said X``).
-- ``reported_frames`` finds reported speech around cue verbs (``X said (that) ...``,
-  ``..., X said``, ``according to X, ...``, ``X told Y ...``, ``X urged Y to ...``).
+- ``find_cues`` finds every cue of an article in one pass (one regex over all cue words,
+  factored as a trie); ``reported_frames`` reads the reported speech around a sentence's cues
+  (``X said (that) ...``, ``..., X said``, ``according to X, ...``, ``X told Y ...``,
+  ``X urged Y to ...``, ``A, X said, is B``, ``it was confirmed by X that ...``).
+
+The source phrase next to a cue is found by ``speakers.np_left`` / ``speakers.np_right``.
 """
 
 from __future__ import annotations
@@ -205,7 +209,7 @@ _ADDRESSEE = re.compile(
     + r"))(?![\w’'])"
 )
 _PASSIVE = re.compile(
-    r"(?<![\w’'])(?:[Ii]t|[Tt]his)\s+(?:was|is|has\s+been|had\s+been)\s+(?:also\s+)?"
+    r"(?=[IiTt])(?<![\w’'])(?:[Ii]t|[Tt]his)\s+(?:was|is|has\s+been|had\s+been)\s+(?:also\s+)?"
     r"(?P<verb>reported|confirmed|announced|said|stated|claimed|alleged|disclosed|revealed|"
     r"noted|estimated|believed|thought|expected|feared|understood|known)"
     r"(?:\s+(?:by|in)\s+(?:the\s+)?(?P<agent>[^,]{2,60}?))?\s+that(?![\w’'])"

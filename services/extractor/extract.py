@@ -1,11 +1,22 @@
 """Claim extraction: who said what, sentence by sentence, in one cleaned article.
 
-``extract_claims(text)`` returns one ``Claim`` per sentence of quoted or reported content, in text
-order. A quotation that spans several sentences (or paragraphs) gives one claim per sentence,
-all with the quotation's speaker; a quotation split by its attribution inside one sentence
-(``"A," he said, "B."``) gives one claim whose text joins the pieces with a space, and whose
-``start``/``end`` cover the pieces' outer bounds. Speakers are resolved within the article to the
-fullest name it uses (see ``speakers``). Pure functions: no I/O, no global state.
+``extract_claims(text)`` returns the claims of an article in text order, of two kinds:
+
+- ``"quote"``: a full quotation (not a partial quote or scare quote inside a sentence). A
+  quotation spanning sentences or paragraphs gives one claim per sentence, all with its speaker.
+  A quotation split by its attribution (``"A," he said, "B."``) is one claim whose text joins
+  the pieces with a space and whose ``start``/``end`` cover the pieces' outer bounds. The
+  sentence carrying a trailing attribution also takes the first sentence of a quotation resumed
+  right after it (``"A," he said. "B. C."`` gives "A B" and "C"), as PolNeAR annotates it.
+- ``"reported"``: the content clause of reported speech (``X said (that) ...``, ``..., X said``,
+  ``according to X, ...``, ``X urged Y to ...``); partial quotes stay inside it. One claim per
+  sentence, except that a coordinated cue (``, adding that ...``) starts a claim of its own, and
+  reported content stops where a later full quotation's own attribution begins.
+
+Unattributed statements (kind ``"statement"``) are not produced. Speakers are resolved within the
+article to the fullest name it uses (see ``speakers``); a quotation without an attribution of
+its own takes the speaker of the quotation it continues, or of the previous claim; ``speaker``
+is None when no source was found (an agentless passive). Pure functions: no I/O, no state.
 """
 
 from __future__ import annotations
@@ -33,6 +44,8 @@ from shared.sentences import split_sentences
 
 @dataclass(frozen=True, slots=True)
 class Claim:
+    """One claim: content of one sentence (see the module docstring) and who made it."""
+
     kind: str  # "quote" | "reported" | "statement"
     speaker: str | None  # resolved, fullest name used in the article
     speaker_title: str | None  # role/title when given ("Kremlin spokesman")
@@ -57,6 +70,7 @@ class _Draft:
 
 
 _LABEL = re.compile(r"\s*([A-Z][A-Za-z.’'-]+(?:\s+[A-Z][A-Za-z.’'-]+){0,3})\s*:\s+(?=\S)")
+_TOKEN_SPAN = re.compile(r"\S+")
 _NEWLINE = re.compile(r"\n\s*")
 _WORDS = re.compile(r"[^\W_]+")
 _TRIM = " \t\"“”‘’',;:—–-"
@@ -124,7 +138,14 @@ class _Doc:
         return drafts
 
     def _quote_frame(self, q: Quote) -> tuple[Frame | None, bool, int | None]:
-        """(attribution, whether the quote is a full quotation, start of a subject lead-in)."""
+        """(attribution, whether the quotation is full, start of a subject lead-in).
+
+        Full (a claim of its own): an attribution introduces it (``X said: "``); or one follows
+        it and the quotation ends in punctuation or opens its sentence (a short subject before
+        it is kept: ``Clinton "is the only candidate," X said``); or it opens its sentence and
+        ends in punctuation, ends the sentence, or runs past it. Otherwise it is partial: a
+        phrase quoted inside reported speech, or a scare quote.
+        """
         si = self.sentence_of(q.start)
         sj = self.sentence_of(max(q.start, q.end - 1))
         ss = self.spans[si][0]
@@ -276,7 +297,7 @@ class _Doc:
                     continue
                 out.append(_Draft("reported", k, pieces, frame.source, frame.cue))
             if not frames and k not in covered and ss in para_starts:
-                label = self._label(ss, se)
+                label = self._label(ss, se) or (self._headline(ss, se) if k == 0 else None)
                 if label is not None:
                     out.append(label)
         return out
@@ -294,6 +315,20 @@ class _Doc:
                 begin = frame.source[0]
             fences[d.sentence] = min(begin, fences.get(d.sentence, begin))
         return fences
+
+    def _headline(self, ss: int, se: int) -> _Draft | None:
+        """A title-case headline "Christie Calls Clinton 'A Disgrace'": the capitalised cue
+        verb splits it into source and claim."""
+        words = list(_TOKEN_SPAN.finditer(self.masked, ss, se))
+        if len(words) < 4 or sum(w.group()[:1].isupper() for w in words) < 0.7 * len(words):
+            return None
+        for i in range(1, min(6, len(words) - 2)):
+            verb = words[i].group().lower()
+            if verb.endswith("s") and verb in cues.ALL_VERBS:
+                body = _strip(self.text, words[i + 1].start(), se)
+                source = (words[0].start(), words[i - 1].end())
+                return _Draft("reported", 0, [body], source, words[i].span()) if body else None
+        return None
 
     def _label(self, ss: int, se: int) -> _Draft | None:
         """A line "Name: claim" where the name occurs elsewhere in the article."""

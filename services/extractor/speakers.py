@@ -9,11 +9,13 @@ frame text of ``attribution`` (quoted words replaced by ``cues.MASK``).
 "Kremlin spokesman"; descriptions without a name ("the Russian foreign ministry") keep their
 words as the description; pronouns are kept as pronouns.
 
-``Resolver`` knows every proper name and title written in one article (it scans the text once)
-and the speakers resolved so far, and maps a source to the fullest name the article uses for it:
-a bare surname ("Peskov") to the full name seen ("Dmitry Peskov"), a description ("the
-spokesman", "the ministry") to the named entity whose title or name has that head word, a
-pronoun to the latest fitting speaker. A source it cannot resolve stays as written.
+``Resolver`` maps a source to the fullest name one article uses for it: a bare surname
+("Peskov") to the most frequent full form ("Dmitry Peskov"), a singular description ("the
+spokesman", "the ministry") to the latest named entity before it whose title has that head
+word, or to an institution with that head ("Russian Foreign Ministry"), a pronoun to the latest
+fitting speaker. It looks names up on demand (a surname by a targeted search, titles by one
+scan the first time a description needs them), so articles cost what their sources need. A
+source it cannot resolve stays as written (without its article: "harbor board").
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ _NAME_WORD = (
     r"Sr|St|Prof|Del|Ft|Mt)\.|[A-Z][\w’'&-]*)"
 )
 _NAME_RUN = re.compile(  # the look-arounds make the engine skip most positions at once
-    rf"(?<![\w’'])(?=[A-Z]){_NAME_WORD}(?:[ \t]+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)[ \t]+)*"
-    rf"{_NAME_WORD})*"
+    rf"(?<![\w’'])(?=[A-Z]){_NAME_WORD}"
+    rf"(?:[ \t]+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)[ \t]+)*{_NAME_WORD})*"
 )
 # Capitalised words right before a position (searched in a short window ending there).
 _NAME_PREFIX = re.compile(rf"(?<![\w’'.&-])(?:{_NAME_WORD}[ \t]+){{1,4}}$")
@@ -537,8 +539,8 @@ class Resolver:
             if not self._worth_scanning(text, m.start(), m.end(), phrase):
                 continue
             name, title = _split_name(phrase)
-            if name is None:
-                continue
+            if name is None or name.count(" ") > 4:
+                continue  # a title-case headline, not a name
             title_words = _title_before(text, m.start())  # nearest first: its head is [0]
             heads = title_words[:1]
             if title:

@@ -311,6 +311,21 @@ def test_headline_label_names_a_speaker_mentioned_in_the_body() -> None:
     assert (claim.speaker, claim.text) == ("Anna Kowalski", "Town Will Need More Pumps")
 
 
+def test_title_case_headline_is_split_at_its_cue_verb() -> None:
+    text = "Harbor Chief Warns Of Higher Flood Risk This Winter\nThe harbor chief spoke on Monday."
+    claim = only(text)
+    assert (claim.speaker, claim.cue, claim.text) == (
+        "Harbor Chief",
+        "Warns",
+        "Of Higher Flood Risk This Winter",
+    )
+
+
+def test_as_clause_attribution() -> None:
+    claim = only("The ferry had hit the pier, as the police have said.")
+    assert (claim.speaker, claim.text) == ("police", "The ferry had hit the pier")
+
+
 @pytest.mark.parametrize(
     ("phrase", "name", "title", "description"),
     [
