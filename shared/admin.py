@@ -13,7 +13,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import GroupCoordinatorNotAvailableError, TopicAlreadyExistsError
 
 from shared.settings import Settings
-from shared.topics import ALL_TOPICS, TopicSpec
+from shared.topics import ALL_TABLES, ALL_TOPICS, TopicSpec
 
 T = TypeVar("T")
 
@@ -45,15 +45,26 @@ def _new_topic(spec: TopicSpec, settings: Settings) -> NewTopic:
     )
 
 
+def _changelog(name: str, settings: Settings) -> NewTopic:
+    # Faust would create it on first use, but a table written before the new topic's metadata
+    # reaches the consumer fails with PartitionsMismatch; created up front, it is known at start.
+    config = {"cleanup.policy": "compact", "max.message.bytes": str(settings.max_message_bytes + 1_100_000)}
+    return NewTopic(name, settings.partitions, settings.replication_factor, topic_configs=config)
+
+
+def all_topics(settings: Settings) -> list[NewTopic]:
+    """Every topic claimwire needs, table changelogs included, as they should be created."""
+    topics = [_new_topic(t, settings) for t in ALL_TOPICS]
+    return topics + [_changelog(t.changelog(settings.topic_prefix), settings) for t in ALL_TABLES]
+
+
 async def ensure_topics(settings: Settings) -> list[str]:
     """Create every claimwire topic that does not exist yet; returns the names created."""
     admin = AIOKafkaAdminClient(**client_options(settings))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [
-            _new_topic(t, settings) for t in ALL_TOPICS if t.full_name(settings.topic_prefix) not in existing
-        ]
+        missing = [t for t in all_topics(settings) if t.name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # created meanwhile by another process
                 await admin.create_topics(missing)

@@ -11,7 +11,10 @@ from shared.settings import Settings
 
 
 def group_id(service: str, settings: Settings) -> str:
-    """The service's consumer group (also Faust's app id, which prefixes its internal topics)."""
+    """The service's consumer group (also Faust's app id, which prefixes its internal topics).
+
+    Must agree with ``TableSpec.changelog`` in ``shared.topics``.
+    """
     return f"{settings.topic_prefix}claimwire-{service}"
 
 

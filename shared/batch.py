@@ -45,7 +45,7 @@ def run_batch(lines: Iterable[bytes], settings: Settings) -> BatchResult:
             result.failures.append((lineno, str(exc)))
             continue
         claims = article_claims(cleaned)
-        result.articles.append(to_doc(cleaned, len(claims)))
+        result.articles.append(to_doc(cleaned, claims))
         by_id = {}
         for group in group_claims(cleaned, claims):
             for c in assign_clusters(group, state, window_s=window).claims:

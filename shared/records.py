@@ -127,11 +127,17 @@ class ClaimGroup(Record):
 
 
 class ArticleDoc(ArticleMeta):
-    """Extractor → indexer: the article as it is indexed; ``claim_count`` says how many to expect."""
+    """Extractor → indexer: the article as it is indexed.
+
+    ``claim_ids`` lists the article's claims as of this extraction: the sink drops claims of the
+    article that are not listed (re-extraction after the cleaner learned more boilerplate, or
+    with a better extractor, must not leave stale claims behind).
+    """
 
     text: str
     language: str | None = None
     claim_count: int
+    claim_ids: list[str] = Field(default_factory=list)
     removed: dict[str, int] = Field(default_factory=dict)
 
 

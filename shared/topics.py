@@ -34,6 +34,23 @@ EXTRACTED_CLAIMS = TopicSpec("claims.extracted", key="speaker block key")
 CLUSTERED_CLAIMS = TopicSpec("claims.clustered", key="speaker block key")
 DEADLETTER = TopicSpec("claimwire.deadletter", key="stage", retention_ms=30 * 24 * 3600 * 1000)
 
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """A Faust table of one service; its compacted changelog topic is Faust's naming."""
+
+    service: str
+    name: str
+
+    def changelog(self, prefix: str = "") -> str:
+        return f"{prefix}claimwire-{self.service}-{self.name}-changelog"
+
+
+# Keyed like their service's source topic (outlet; speaker block), so each worker owns its keys.
+OUTLET_LINES = TableSpec("cleaner", "cleaner-outlet-lines")
+DEDUP_CLUSTERS = TableSpec("dedup", "dedup-clusters")
+ALL_TABLES: tuple[TableSpec, ...] = (OUTLET_LINES, DEDUP_CLUSTERS)
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     SUBMITTED,
     FETCHED,

@@ -24,9 +24,11 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, NoReturn, TypeVar
 
 import faust
+from aiokafka.errors import KafkaError
+from faust.exceptions import FaustError
 
 from shared import metrics
 from shared.records import DeadLetter, Record
@@ -36,6 +38,10 @@ from shared.topics import DEADLETTER, TopicSpec
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=Record)
+
+
+# Failures of Kafka or Faust themselves, not of the message: never dead-lettered.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (KafkaError, FaustError)
 
 
 class Rejected(Exception):
@@ -168,7 +174,7 @@ class _Binding:
         metrics.MESSAGES.labels(self.name, "dead-letter", reason).inc()
 
     async def _send(self, spec: TopicSpec, key: str | None, value: bytes) -> None:
-        fut = await self.targets[spec.name].send(key=key.encode() if key is not None else None, value=value)
+        fut: Any = await self.targets[spec.name].send(key=key.encode() if key is not None else None, value=value)
         fut.add_done_callback(_exit_if_undelivered)
         metrics.PRODUCED.labels(self.name, spec.name).inc()
 
@@ -182,8 +188,15 @@ def _exit_if_undelivered(fut: Any) -> None:
     """
     if fut.cancelled() or fut.exception() is None:
         return
-    log.critical("message not delivered (%r): exiting without commit", fut.exception())
-    os._exit(70)
+    _exit_without_commit(f"message not delivered: {fut.exception()!r}")
+
+
+def _exit_without_commit(why: str) -> NoReturn:
+    # Raising inside a Faust agent would ack the message (lost), and a graceful stop commits:
+    # only an immediate exit leaves the offset uncommitted for the restarted worker.
+    log.critical("%s: exiting without commit", why)
+    logging.shutdown()
+    os._exit(75)
 
 
 class Runner(_Binding):
@@ -210,6 +223,8 @@ class Runner(_Binding):
         except (DecodeError, Rejected) as exc:
             await self._dead(exc.reason, str(exc), raw, src)
             return
+        except INFRASTRUCTURE_ERRORS as exc:
+            _exit_without_commit(f"infrastructure error {exc!r}")
         except Exception as exc:  # a bug or an input we did not foresee: contain it to this message
             log.exception("%s failed on %s[%d]@%d", stage.name, src.topic, src.partition, src.offset)
             await self._dead("internal-error", f"{type(exc).__name__}: {exc}", raw, src)

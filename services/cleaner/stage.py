@@ -12,10 +12,9 @@ from services.cleaner.clean import clean, warm_up
 from services.cleaner.learned import LearnPolicy, OutletState, learned, observe
 from shared.records import CleanedArticle, FetchedArticle
 from shared.settings import Settings
-from shared.topics import CLEANED, FETCHED
+from shared.topics import CLEANED, FETCHED, OUTLET_LINES
 from shared.worker import Out, Rejected, Source, Stage
 
-TABLE = "cleaner-outlet-lines"
 OutletStates = MutableMapping[str, OutletState]
 
 
@@ -59,7 +58,7 @@ class Cleaner(Stage[FetchedArticle]):
 
     def bind(self, app: faust.App) -> None:
         # Keyed by outlet like the source topic; the changelog restores it after a restart.
-        self.table = app.Table(TABLE, default=None, partitions=self.settings.partitions)
+        self.table = app.Table(OUTLET_LINES.name, default=None, partitions=self.settings.partitions)
 
     async def start(self) -> None:
         warm_up()  # load the language model and compile the rules before the first article

@@ -9,10 +9,8 @@ import faust
 
 from services.dedup.clusters import assign_clusters
 from shared.records import ClaimGroup
-from shared.topics import CLUSTERED_CLAIMS, EXTRACTED_CLAIMS
+from shared.topics import CLUSTERED_CLAIMS, DEDUP_CLUSTERS, EXTRACTED_CLAIMS
 from shared.worker import Out, Source, Stage
-
-TABLE = "dedup-clusters"
 
 
 class Dedup(Stage[ClaimGroup]):
@@ -25,7 +23,7 @@ class Dedup(Stage[ClaimGroup]):
     def bind(self, app: faust.App) -> None:
         # Keyed by speaker block like the source topic, so each worker owns its blocks' clusters;
         # the changelog topic restores the table after a restart.
-        self.table = app.Table(TABLE, default=None, partitions=self.settings.partitions)
+        self.table = app.Table(DEDUP_CLUSTERS.name, default=None, partitions=self.settings.partitions)
 
     async def process(self, record: ClaimGroup, source: Source) -> Sequence[Out]:
         window = self.settings.dedup_window_days * 86400

@@ -54,9 +54,9 @@ def group_claims(article: CleanedArticle, claims: list[Claim]) -> list[ClaimGrou
     ]
 
 
-def to_doc(article: CleanedArticle, claim_count: int) -> ArticleDoc:
+def to_doc(article: CleanedArticle, claims: list[Claim]) -> ArticleDoc:
     meta = article.model_dump(exclude={"sentences", "schema_version"})
-    return ArticleDoc(**meta, claim_count=claim_count)
+    return ArticleDoc(**meta, claim_count=len(claims), claim_ids=[c.claim_id for c in claims])
 
 
 class Extractor(Stage[CleanedArticle]):
@@ -68,5 +68,5 @@ class Extractor(Stage[CleanedArticle]):
     async def process(self, record: CleanedArticle, source: Source) -> Sequence[Out]:
         claims = article_claims(record)
         outs = [Out(EXTRACTED_CLAIMS, g.block, g) for g in group_claims(record, claims)]
-        outs.append(Out(EXTRACTED_ARTICLES, record.article_id, to_doc(record, len(claims))))
+        outs.append(Out(EXTRACTED_ARTICLES, record.article_id, to_doc(record, claims)))
         return outs

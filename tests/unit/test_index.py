@@ -8,8 +8,11 @@ from services.indexer.sqlite_index import SqliteIndex, fts_query
 from shared.records import ArticleDoc, Claim, ClaimGroup
 
 
-def _doc(aid: str, outlet: str) -> ArticleDoc:
-    return ArticleDoc(article_id=aid, outlet=outlet, submitted_ts=1.0, text="body", claim_count=1)
+def _doc(aid: str, outlet: str, claims: tuple[str, ...] | None = None) -> ArticleDoc:
+    ids = list(claims if claims is not None else (f"k-{aid}",))
+    return ArticleDoc(
+        article_id=aid, outlet=outlet, submitted_ts=1.0, text="body", claim_count=len(ids), claim_ids=ids
+    )
 
 
 def _group(aid: str, outlet: str, text: str, cluster: str) -> ClaimGroup:
@@ -62,3 +65,12 @@ def test_query_syntax_in_user_text_is_inert(tmp_path: Path) -> None:
         index.search(query)  # must not raise
     assert fts_query('say "hi" OR *') == '"say" "hi" "OR"'
     assert index.search("near or")[0].claim_id == "k-a1"
+
+
+def test_claims_an_article_no_longer_lists_are_dropped_in_any_order(tmp_path: Path) -> None:
+    index = SqliteIndex(tmp_path / "i.sqlite")
+    index.write([_doc("a1", "Ledger")], [_group("a1", "Ledger", "The bridge will reopen", "g1")])
+    index.write([_doc("a1", "Ledger", claims=())], [])  # re-extracted: no claims any more
+    assert index.counts()["claims"] == 0
+    index.write([], [_group("a1", "Ledger", "The bridge will reopen", "g1")])  # a late stale group
+    assert index.counts()["claims"] == 0
