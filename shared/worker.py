@@ -174,7 +174,9 @@ class _Binding:
         metrics.MESSAGES.labels(self.name, "dead-letter", reason).inc()
 
     async def _send(self, spec: TopicSpec, key: str | None, value: bytes) -> None:
-        fut: Any = await self.targets[spec.name].send(key=key.encode() if key is not None else None, value=value)
+        fut: Any = await self.targets[spec.name].send(
+            key=key.encode() if key is not None else None, value=value
+        )
         fut.add_done_callback(_exit_if_undelivered)
         metrics.PRODUCED.labels(self.name, spec.name).inc()
 
