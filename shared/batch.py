@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from services.cleaner.stage import clean_learning, policy
 from services.dedup.clusters import assign_clusters
 from services.extractor.stage import article_claims, group_claims, to_doc
-from services.fetcher.fetch import FetchError, fetch_page, make_client
+from services.fetcher.errors import FetchError
+from services.fetcher.fetch import Page, PageFetcher
 from services.fetcher.stage import from_submission
 from shared.records import ArticleDoc, Claim, Submission
 from shared.serde import DecodeError, decode
@@ -40,7 +41,10 @@ def run_batch(lines: Iterable[bytes], settings: Settings) -> BatchResult:
     for lineno, sub, ts in _submissions(lines, settings, result):
         try:
             page = None if (sub.text or sub.html) else asyncio.run(_fetch(sub.url or "", settings))
-            cleaned = clean_learning(from_submission(sub, ts, page), outlets, policy(settings))
+            article = from_submission(
+                sub, ts, page.text if page else None, page_url=page.url if page else None
+            )
+            cleaned = clean_learning(article, outlets, policy(settings))
         except (Rejected, FetchError) as exc:
             result.failures.append((lineno, str(exc)))
             continue
@@ -66,12 +70,6 @@ def _submissions(
             result.failures.append((lineno, str(exc)))
 
 
-async def _fetch(url: str, settings: Settings) -> str:
-    async with make_client(settings.fetch_timeout_s, settings.user_agent) as client:
-        page = await fetch_page(
-            client,
-            url,
-            max_bytes=settings.fetch_max_bytes,
-            allow_private=settings.fetch_allow_private,
-        )
-    return page.text
+async def _fetch(url: str, settings: Settings) -> Page:
+    async with PageFetcher(settings) as fetcher:
+        return await fetcher.fetch(url)

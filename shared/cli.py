@@ -69,9 +69,9 @@ def down(
 @app.command()
 def service(name: str) -> None:
     """Run one service in the foreground (what `up` and docker compose run)."""
-    from shared.service import SERVICES, run
+    from shared.service import EXTRA, SERVICES, run
 
-    if name not in SERVICES:
+    if name not in SERVICES and name not in EXTRA:
         raise typer.BadParameter(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
     run(name)
 
@@ -236,6 +236,43 @@ def pairs(
                 ).decode()
                 + "\n"
             )
+
+
+@app.command("gen-corpus")
+def gen_corpus(
+    n: Annotated[int, typer.Argument(min=0, help="How many articles.")],
+    seed: int = 7,
+    outlets: int = 8,
+    repeated_share: float = 0.3,
+    syndicated_share: float = 0.05,
+    start: str = "2026-01-01",
+) -> None:
+    """Write n synthetic articles (deterministic by seed) as JSON lines on stdout."""
+    from shared.corpus import CorpusSpec, generate
+
+    for doc in generate(n, CorpusSpec(seed, outlets, repeated_share, syndicated_share, start)):
+        sys.stdout.buffer.write(orjson.dumps(doc) + b"\n")
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option("--quick", help="Small corpus, about a minute.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
+    articles: Annotated[int, typer.Option(help="End-to-end corpus size (full runs).")] = 10000,
+    out: Annotated[Path, typer.Option(help="Where results are written.")] = Path("bench/results"),
+) -> None:
+    """Measure stages, the plumbing limit and the pipeline end to end on a local broker."""
+    from shared.bench import BenchPlan, run_bench
+    from shared.bench_report import write_report
+
+    plan = BenchPlan.quick() if quick else BenchPlan.full(articles)
+    say = (lambda _: None) if as_json else (lambda step: console.print(f"[dim]bench: {step}…[/]"))
+    result = run_bench(plan, say)
+    if as_json:
+        sys.stdout.write(orjson.dumps(result).decode() + "\n")
+        return
+    report = write_report(result, out)
+    console.print(report.read_text())
 
 
 def _index() -> SqliteIndex:

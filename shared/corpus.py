@@ -14,12 +14,19 @@ Contracts:
 - Texts are 3–5 KB (UTF-8), paragraphs separated by ``"\\n"``, wrapped in the outlet's boilerplate
   (share bar, byline, dateline, photo caption, "See also", newsletter/donation appeal, comment
   form, copyright); most boilerplate lines are identical across an outlet's articles.
-- Each original article has 6–12 body paragraphs and 8–15 claim sentences (direct quotes in
-  straight or curly marks, before/after/split attribution, two-sentence quotes, reported speech,
-  denials), with speakers referred to later by surname, pronoun or description.
-- With probability ``repeated_share`` a claim reuses the pooled statement of its (event, speaker),
-  verbatim or paraphrased; with probability ``syndicated_share`` an article is a copy of a recent
-  article of another outlet, in its own boilerplate, with one sentence edited.
+- Each original article covers one of a few current events (a new one every EVENT_EVERY articles)
+  and has 6–12 body paragraphs: a lede, facts and background with figures, and 8–15 claim
+  sentences by 3–5 speakers (direct quotes in straight or curly marks, attribution before or after,
+  split and two-sentence quotes, reported speech, denials), introduced once in full and then
+  referred to by surname, pronoun or description ("the minister"). Some body sentences carry
+  non-breaking spaces ("4.5\u00a0percent").
+- Each (event, speaker) has a pool of POOL_SIZE statements (mostly the event's talking points).
+  With probability ``repeated_share`` a claim reuses one, verbatim or paraphrased (synonyms,
+  contractions, an adverb in or out, the connector clause moved first), possibly in the other
+  voice (quote vs reported speech); otherwise it is a fresh statement from a large generic grammar
+  with its own figures, which rarely coincides with another.
+- With probability ``syndicated_share`` an article is a copy of one of the RECENT newest original
+  articles of another outlet: same title and body with one sentence edited, in its own boilerplate.
 """
 
 from __future__ import annotations
@@ -29,8 +36,8 @@ import random
 import re
 from collections import deque
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
 __all__ = ["CorpusSpec", "generate"]
@@ -45,17 +52,16 @@ class CorpusSpec:
     seed: int = 7
     outlets: int = 8  # fictional outlets, each with its own boilerplate style
     repeated_share: float = 0.3  # share of statements repeated (verbatim or paraphrased) across outlets
-    syndicated_share: float = (
-        0.05  # share of articles that are near-verbatim copies of another outlet's article
-    )
+    syndicated_share: float = 0.05  # share of articles that are near-verbatim copies of another outlet's one
     start: str = "2026-01-01"  # first published_at date
 
 
 # ---------------------------------------------------------------------------------------- world
 # Template language: "[a|b|c]" picks one option (no nesting), then "{key}" is filled from the
 # event context (str.format_map). In statements, "{we} {are} {have} {do} {were} {our}" are the
-# speaker's voice: "we are" in a quote, "the union is" (or "she is") in reported speech. A " ~"
-# splits a statement into its main clause and a clause led by a connector ("until ...").
+# speaker's voice: "we are" in a quote, "the union is" (or "she is") in reported speech, and
+# "{x_...}" are figures drawn for that one statement (FIGURES). A " ~" splits a statement into its
+# main clause and a clause led by a connector ("until ...").
 
 COUNTRY = "Lysandria"
 CAPITAL = "Aldmere"
@@ -197,7 +203,7 @@ GENERIC_NEUTRAL = (
     "the government will have to [step in|take a position|pick a side] [sooner or later|before the summer|within weeks]",  # noqa: E501
     "this could drag on for [months|the rest of the year|{x_weeks} more weeks] ~unless one side gives ground",
     "[similar|comparable] disputes in other [regions|countries] have taken [{x_weeks} months|more than a year|years] to resolve",  # noqa: E501
-    "about {x_pct} percent of [the cost|the delay|the problem] comes down to [decisions taken years ago|poor planning|factors nobody could control]",  # noqa: E501
+    "about {x_pct} percent of [the cost|the problem|the pressure] comes down to [decisions taken years ago|poor planning|factors nobody could control]",  # noqa: E501
 )
 GENERIC_LOCAL = (
     "{we} {have} lived in {place} for [thirty|forty|twenty|eighteen|fifty] years and {we} {have} never seen anything like this",  # noqa: E501
@@ -1106,14 +1112,16 @@ SMALL_TITLE_WORDS = frozenset(
 # ----------------------------------------------------------------------------------- tuning knobs
 EVENT_EVERY = 6  # a new event starts every EVENT_EVERY articles...
 EVENT_WINDOW = 4  # ...and each article covers one of the EVENT_WINDOW newest events
-POOL_SIZE = 5  # pooled statements per (event, speaker)
+POOL_SIZE = 4  # pooled statements per (event, speaker)...
+POINTS_SHARE = 0.6  # ...this share of them talking points (fresh statements never: few variants each)
 RECENT = 64  # syndicated copies are taken from the RECENT newest original articles
 DENIAL_SHARE = 0.08
 QUOTE_SHARE = 0.6
 CLAIMS = (8, 15)
 PARAGRAPHS = (6, 12)
-TARGET_BYTES = (3250, 4600)
+TARGET_BYTES = (3200, 4400)
 MINUTES_APART = 7
+SLACK = 300  # characters an article may fall short of its target before it gets more claims
 
 FIGURES: Mapping[str, Callable[[random.Random], str]] = {  # a statement's own figures: "{x_...}"
     "x_times": lambda rng: _pick(rng, COUNT_WORDS),
@@ -1140,8 +1148,8 @@ def _alternation(words: Mapping[str, str]) -> re.Pattern[str]:
 
 _SYN_RE = _alternation(_SYN)
 _CONTR_RE = _alternation(_CONTR)
-_AUX_RE = re.compile(r"\b(will|is|are|am|was|were|has|have|does|do|did|can)\b( not\b)?")
-_ADV_RE = re.compile(r"\b(?:" + "|".join(ADVERBS + LEADING_ADVERBS) + r")\b,? ?")
+_AUX_RE = re.compile(r"\b(will|is|are|am|was|were|has|have|does|do|did|can)\b(?! to\b)( not\b)?")
+_ADV_RE = re.compile(f"^(?:{'|'.join(LEADING_ADVERBS)}), | (?:{'|'.join(ADVERBS + LEADING_ADVERBS)})\\b")
 _NBSP_RE = re.compile(r"(?<=\d) (?=(?:percent|million|billion|crowns|kilometres|metres|people|jobs|votes)\b)")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -1319,7 +1327,8 @@ class _Speaker:
     role: _Role
     appos: str  # "the general secretary of the Saltery Dockworkers' Union"
     desc: str  # "the union leader"
-    bank: tuple[str, ...]
+    bank: tuple[str, ...]  # generic templates of its side: many variants each
+    points: tuple[str, ...]  # the event kind's talking points for its side: few variants
     tails: tuple[str, ...]
     accusations: tuple[str, ...]
     ctx_q: Mapping[str, str]
@@ -1392,7 +1401,7 @@ def _voices(role: _Role, person: _Person, ctx: Mapping[str, str]) -> tuple[dict[
 def _speaker(
     kind: _Kind, role: _Role, person: _Person, ctx: Mapping[str, str], rng: random.Random
 ) -> _Speaker:
-    """The speaker playing ``role`` in an event, with the statement bank of its side."""
+    """The speaker playing ``role`` in an event, with the statement banks of its side."""
     voice_q, voice_r = _voices(role, person, ctx)
     own = {**ctx, "spokes": "spokeswoman" if person.female else "spokesman"}
     generic = {"con": GENERIC_CON, "pro": GENERIC_PRO, "gov": GENERIC_GOV, "neutral": GENERIC_NEUTRAL}
@@ -1403,7 +1412,8 @@ def _speaker(
         role=role,
         appos=_fill(role.appos, own, rng),
         desc=_fill(role.desc, own, rng),
-        bank=generic.get(role.side, GENERIC_LOCAL) + side_bank,
+        bank=generic.get(role.side, GENERIC_LOCAL),
+        points=side_bank,
         tails=TAILS[role.side],
         accusations=accusations.get(role.side, ()),
         ctx_q={**ctx, **voice_q},
@@ -1427,19 +1437,24 @@ def _with_adverb(text: str, adverb: str) -> str | None:
     m = _AUX_RE.search(text)
     if m is None:
         return None
-    if m.group(2):
+    if m.group(2) or m.end() == len(text):
         return f"{text[: m.start()]}{adverb} {text[m.start() :]}"
     return f"{text[: m.end()]} {adverb}{text[m.end() :]}"
 
 
 def _statement(
-    sp: _Speaker, rng: random.Random, avoid: Container[str] = (), quoted: bool | None = None
+    sp: _Speaker,
+    rng: random.Random,
+    avoid: Container[str] = (),
+    quoted: bool | None = None,
+    points: float = 0.0,
 ) -> _Stmt:
-    """A statement ``sp`` might make: from its side's bank (a template not in ``avoid`` if one is
-    found), maybe with a clause or an adverb, or a denial of what its side is accused of. Only the
-    quote voice (``quoted``), only the reported one (``not quoted``) or both (None) are filled."""
+    """A statement ``sp`` might make: with probability ``points`` one of its talking points, else
+    from its side's generic bank (a template not in ``avoid`` if one is found), maybe with a clause
+    or an adverb; or a denial of what its side is accused of. Only the quote voice (``quoted``),
+    only the reported one (``not quoted``) or both (None) are filled."""
     deny = bool(sp.accusations) and rng.random() < DENIAL_SHARE
-    bank = sp.accusations if deny else sp.bank
+    bank = sp.accusations if deny else sp.points if rng.random() < points else sp.bank
     raw = _pick(rng, bank)
     for _ in range(3):
         if raw not in avoid:
@@ -1483,7 +1498,9 @@ def _build_event(seed: int, index: int) -> _Event:
         _speaker(kind, role, cabinet[role.pre] if role.pre else _person(rng, taken), ctx, rng)
         for role in kind.roles
     )
-    pools = tuple(tuple(_statement(sp, rng) for _ in range(POOL_SIZE)) for sp in speakers)
+    pools = tuple(
+        tuple(_statement(sp, rng, points=POINTS_SHARE) for _ in range(POOL_SIZE)) for sp in speakers
+    )
     return _Event(kind, ctx, speakers, pools)
 
 
@@ -1565,14 +1582,16 @@ class _Cast:
 def _claim(
     event: _Event, who: int, used: dict[int, set[str]], spec: CorpusSpec, rng: random.Random
 ) -> _Claim:
-    """A claim by speaker ``who``: a pooled statement (verbatim or paraphrased) with probability
-    ``repeated_share``, else a fresh one. ``used`` holds the templates each speaker has already
-    used in the article, and under -1 the connector clauses; a clause used before is dropped."""
+    """A claim by speaker ``who``: with probability ``repeated_share`` one of its pooled statements
+    not yet in the article (verbatim or paraphrased), else a fresh one. ``used`` holds the
+    templates each speaker has used in the article, and under -1 the connector clauses; a clause
+    used before is dropped."""
     quoted = rng.random() < QUOTE_SHARE
-    pooled = _pick(rng, event.pools[who])
     said, clauses = used.setdefault(who, set()), used.setdefault(-1, set())
-    repeat = rng.random() < spec.repeated_share and pooled.key not in said
-    stmt = pooled if repeat else _statement(event.speakers[who], rng, said, quoted)
+    repeat = rng.random() < spec.repeated_share
+    unused = [s for s in event.pools[who] if s.key not in said] if repeat else []
+    repeat = repeat and bool(unused)
+    stmt = _pick(rng, unused) if repeat else _statement(event.speakers[who], rng, said, quoted)
     said.add(stmt.key)
     parts = stmt.quote if quoted else stmt.reported
     if parts[2] and not repeat:
@@ -1734,7 +1753,7 @@ def _pick_claims(
     count = rng.randint(*CLAIMS)
     claims = [_claim(event, w, used, spec, rng) for w in order]
     size = sum(map(_claim_size, claims)) + sum(len(event.speakers[w].appos) for w in order)
-    while len(claims) < count or (len(claims) < CLAIMS[1] and size < budget):
+    while len(claims) < count or (len(claims) < CLAIMS[1] and size < budget - SLACK):
         claims.append(_claim(event, rng.choices(order, weights)[0], used, spec, rng))
         size += _claim_size(claims[-1])
     return claims
@@ -1771,10 +1790,11 @@ def _paragraphs(sentences: list[str], rng: random.Random) -> list[list[str]]:
     return out
 
 
-def _fit(paras: list[list[str]]) -> None:
-    """Merge or split paragraphs (never the lede) until there are 6–12 of them."""
+def _fit(paras: list[list[str]], most: int) -> None:
+    """Merge the shortest neighbours (never the lede) until there are at most ``most`` paragraphs,
+    or split the longest until there are at least PARAGRAPHS[0]."""
     sizes = [sum(map(len, p)) for p in paras]
-    while len(paras) > PARAGRAPHS[1]:
+    while len(paras) > most:
         j = min(range(1, len(paras) - 1), key=lambda k: sizes[k] + sizes[k + 1])
         paras[j : j + 2] = [paras[j] + paras[j + 1]]
         sizes[j : j + 2] = [sizes[j] + sizes[j + 1]]
@@ -1821,7 +1841,7 @@ def _body(event: _Event, outlet: _Outlet, budget: int, spec: CorpusSpec, rng: ra
     paras: list[list[str]] = [[lede]]
     blocks = _blocks(order, claims, rng)
     for b, chunk in enumerate(blocks):
-        take = min(2, len(extras), max(b == 0, len(extras) // (len(blocks) - b + 1) + (rng.random() < 0.5)))
+        take = _spread(len(extras), len(blocks) - b, b == 0, rng)
         if take:
             paras.append([extras.pop() for _ in range(take)])
             cast.last = -1
@@ -1829,11 +1849,18 @@ def _body(event: _Event, outlet: _Outlet, budget: int, spec: CorpusSpec, rng: ra
     extras.reverse()
     paras.extend(extras[j : j + 2] for j in range(0, len(extras), 2))
     paras.append([closing])
-    _fit(paras)
+    _fit(paras, rng.randint(*PARAGRAPHS))
     texts = [" ".join(p) for p in paras]
     if outlet.nbsp:
         texts = [_NBSP_RE.sub("\u00a0", t) if rng.random() < 0.5 else t for t in texts]
     return texts
+
+
+def _spread(left: int, blocks_left: int, first: bool, rng: random.Random) -> int:
+    """How many of ``left`` facts go before the next speaker block: about an even share, at most
+    two, and at least one before the first block."""
+    share = left // (blocks_left + 1) + (rng.random() < 0.5)
+    return min(2, left, max(int(first), share))
 
 
 def _date_fields(when: datetime) -> dict[str, str]:
@@ -1866,10 +1893,11 @@ class _Wrapper:
 
 
 def _wrapper(outlet: _Outlet, page: _Page, when: datetime, see_also: str, rng: random.Random) -> _Wrapper:
+    """The outlet's boilerplate filled for ``page`` (``see_also``: another article's headline)."""
     fields = _date_fields(when) | {
-        "title": _display_title(outlet, page), "section": page.section, "place": page.place, "country": COUNTRY,  # noqa: E501
-        "reporter": page.reporter, "scene": page.scene, "photographer": _pick(rng, outlet.photographers),
-        "headline": see_also, "read": str(rng.randint(3, 6)),
+        "title": _display_title(outlet, page), "section": page.section, "place": page.place,
+        "country": COUNTRY, "reporter": page.reporter, "scene": page.scene, "headline": see_also,
+        "photographer": _pick(rng, outlet.photographers), "read": str(rng.randint(3, 6)),
     }  # fmt: skip
     return _Wrapper(
         header=tuple(line.format_map(fields) for line in outlet.header),
@@ -1905,9 +1933,7 @@ class _Run:
         self.outlets = tuple(_build_outlet(spec.seed, k) for k in range(spec.outlets))
         self.events: dict[int, _Event] = {}
         self.recent: deque[_Original] = deque(maxlen=RECENT)
-        self.start = datetime.combine(date.fromisoformat(spec.start), datetime.min.time()) + timedelta(
-            hours=6
-        )
+        self.start = datetime.combine(date.fromisoformat(spec.start), time(6))
 
     def event(self, i: int) -> _Event:
         """The event article ``i`` covers: one of the EVENT_WINDOW newest (built once, cached)."""
@@ -1931,33 +1957,32 @@ class _Run:
         return _pick(self.rng, others) if others else None
 
     def article(self, i: int) -> dict[str, object]:
+        """Article ``i``: an original, or with ``syndicated_share`` a copy of a recent one."""
         rng = self.rng
         when = self.start + timedelta(minutes=MINUTES_APART * i + rng.randrange(MINUTES_APART))
         k = rng.randrange(len(self.outlets))
-        outlet = self.outlets[k]
         src = self.source(k)
-        if src is None:
-            event = self.event(i)
-            ctx = event.ctx
-            title = _cap(_fill(_pick(rng, event.kind.headlines), ctx, rng))
-            scene = _cap(_fill(_pick(rng, event.kind.scenes), ctx, rng))
-            page = _Page(title, event.kind.section, ctx["place"], scene, _pick(rng, outlet.reporters), ())
-            wrapper = _wrapper(outlet, page, when, self.see_also(title), rng)
-            budget = rng.randint(*TARGET_BYTES) - wrapper.size()
-            page = _Page(*_fields(page)[:5], tuple(_body(event, outlet, budget, self.spec, rng)))
-            self.recent.append(_Original(k, page))
-        else:
-            origin = self.outlets[src.outlet].name
-            page = _Page(
-                *_fields(src.page)[:4], f"{src.page.reporter} ({origin})",
-                _edit_one_sentence(src.page.paragraphs, rng),
-            )  # fmt: skip
-            wrapper = _wrapper(outlet, page, when, self.see_also(page.title), rng)
-        return _submission(i, self.spec.seed, outlet, page, when, wrapper)
+        page, wrapper = self.original(i, k, when) if src is None else self.copy(src, k, when)
+        return _submission(i, self.spec.seed, self.outlets[k], page, when, wrapper)
 
+    def original(self, i: int, k: int, when: datetime) -> tuple[_Page, _Wrapper]:
+        """A new article by outlet ``k`` on a current event, sized to fill its boilerplate to 3–5 KB."""
+        rng, outlet, event = self.rng, self.outlets[k], self.event(i)
+        title = _cap(_fill(_pick(rng, event.kind.headlines), event.ctx, rng))
+        scene = _cap(_fill(_pick(rng, event.kind.scenes), event.ctx, rng))
+        page = _Page(title, event.kind.section, event.ctx["place"], scene, _pick(rng, outlet.reporters), ())
+        wrapper = _wrapper(outlet, page, when, self.see_also(title), rng)
+        budget = rng.randint(*TARGET_BYTES) - wrapper.size()
+        page = replace(page, paragraphs=tuple(_body(event, outlet, budget, self.spec, rng)))
+        self.recent.append(_Original(k, page))
+        return page, wrapper
 
-def _fields(page: _Page) -> tuple[str, str, str, str, str]:
-    return page.title, page.section, page.place, page.scene, page.reporter
+    def copy(self, src: _Original, k: int, when: datetime) -> tuple[_Page, _Wrapper]:
+        """Outlet ``k``'s copy of ``src``: its own boilerplate around the body, one sentence edited."""
+        reporter = f"{src.page.reporter} ({self.outlets[src.outlet].name})"
+        paragraphs = _edit_one_sentence(src.page.paragraphs, self.rng)
+        page = replace(src.page, reporter=reporter, paragraphs=paragraphs)
+        return page, _wrapper(self.outlets[k], page, when, self.see_also(page.title), self.rng)
 
 
 def _submission(

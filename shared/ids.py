@@ -14,7 +14,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that identify a campaign or a click, never the article.
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "_hs")
-_TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "ref", "ref_src", "cmpid"})
+_TRACKING_NAMES = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "igshid", "ref", "ref_src", "cmpid", "yclid", "_ga", "_gl",
+        "mkt_tok", "ocid", "wt.mc_id", "at_medium", "at_campaign", "ns_mchannel", "ns_source",
+        "ns_campaign", "ns_linkname", "ns_fee", "smid", "sr_share",
+    }
+)  # fmt: skip
 
 
 def digest(*parts: str, size: int = 16) -> str:
@@ -39,6 +45,8 @@ def canonical_url(url: str) -> str:
         netloc = netloc[:-3]
     if netloc.endswith(":443") and parts.scheme.lower() == "https":
         netloc = netloc[:-4]
+    if netloc.endswith("."):  # "example.org." is the same host as "example.org"
+        netloc = netloc[:-1]
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
 

@@ -22,6 +22,11 @@ PROCESSING = Histogram(
     ["service"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0),
 )
+FETCH = Counter(
+    "claimwire_fetch_total",
+    "HTTP fetches by the fetcher (articles, robots.txt excluded, feeds), by named outcome.",
+    ["outcome"],
+)
 BATCH = Histogram(
     "claimwire_batch_size",
     "Messages per sink batch.",

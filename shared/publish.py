@@ -8,6 +8,7 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from shared.admin import client_options
+from shared.ids import article_id
 from shared.settings import Settings
 from shared.topics import SUBMITTED
 
@@ -25,14 +26,21 @@ def submission_lines(sources: Iterable[str]) -> list[bytes]:
 
 
 def _key(raw: bytes) -> bytes | None:
-    # The submitter's id, when the line has one, keys the message; bad lines go as they are so
-    # that the fetcher dead-letters them with their offset.
+    # The article id keys the message: the submitter's id, else the one derived from the URL (the
+    # fetcher's table of fetched URLs is keyed by it, so a URL always lands on the same
+    # partition). Bad lines go as they are so that the fetcher dead-letters them with their offset.
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    given = value.get("id") if isinstance(value, dict) else None
-    return given.encode() if isinstance(given, str) else None
+    if not isinstance(value, dict):
+        return None
+    given, url = value.get("id"), value.get("url")
+    if isinstance(given, str) and given:
+        return given.encode()
+    if isinstance(url, str) and url:
+        return article_id(None, url, None).encode()
+    return None
 
 
 async def publish(

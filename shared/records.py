@@ -40,6 +40,9 @@ class Submission(Record):
     published_at: str | None = None
     text: str | None = None
     html: str | None = None
+    # A URL already fetched is skipped as a duplicate unless the submitter asks for it again
+    # (then fetched with a conditional GET: an unchanged page produces nothing).
+    refetch: bool = False
 
     @field_validator("published_at")
     @classmethod

@@ -25,15 +25,19 @@ SERVICES: dict[str, str] = {
 }
 
 
+# Components that are not pipeline services: the benchmark's no-work relay.
+EXTRA: dict[str, str] = {"relay": "shared.relay:Relay"}
+
+
 def component(name: str, settings: Settings) -> Stage[Any] | Sink:
     """Instantiate the named service's stage or sink."""
-    module, cls = SERVICES[name].split(":")
+    module, cls = {**SERVICES, **EXTRA}[name].split(":")
     return getattr(importlib.import_module(module), cls)(settings)  # type: ignore[no-any-return]
 
 
 def build(name: str, settings: Settings) -> faust.App:
     """The Faust app of one service, with its agents bound."""
-    app = make_app(name, settings)
+    app = make_app(name if name not in EXTRA else f"{name}-{settings.relay_from}", settings)
     comp = component(name, settings)
     if isinstance(comp, Sink):
         SinkRunner(comp, app)

@@ -42,13 +42,50 @@ class Settings(BaseSettings):
     fetch_timeout_s: float = 20.0
     fetch_max_bytes: int = 5_000_000
     fetch_allow_private: bool = False
+    # Comma-separated host names, IP addresses or CIDR networks the fetcher may reach even when
+    # they resolve to private/loopback addresses or use unusual ports (tests, private deployments).
+    fetch_allow_hosts: str = ""
+    fetch_connect_timeout_s: float = Field(default=5.0, gt=0)
+    # Whole request, body included: a server trickling bytes forever ends here.
+    fetch_deadline_s: float = Field(default=60.0, gt=0)
+    fetch_max_connections: int = Field(default=100, ge=1)
+    fetch_per_host_concurrency: int = Field(default=2, ge=1)
+    fetch_per_host_delay_s: float = Field(default=1.0, ge=0)
+    fetch_max_crawl_delay_s: float = Field(default=10.0, ge=0)
+    fetch_max_redirects: int = Field(default=5, ge=0)
+    fetch_retries: int = Field(default=2, ge=0)
+    fetch_retry_base_s: float = Field(default=0.5, ge=0)
+    fetch_max_retry_after_s: float = Field(default=30.0, ge=0)
+    fetch_respect_robots: bool = True
+    fetch_robots_ttl_s: float = Field(default=3600.0, ge=0)
+    fetch_host_down_after: int = Field(default=3, ge=1)
+    fetch_host_down_s: float = Field(default=300.0, ge=0)
+    fetch_feed_interval_s: float = Field(default=300.0, gt=0)
     user_agent: str = "claimwire/0.1 (+https://claimwire.invalid/bot)"
     indexer_batch_size: int = Field(default=500, ge=1)
     indexer_batch_seconds: float = Field(default=0.25, gt=0)
     dedup_window_days: float = 30.0
+    # The benchmark's no-work relay (shared/relay.py): which topic to read and which to write.
+    relay_from: str = "relay.in"
+    relay_to: str = "relay.out"
     learn_min_articles: int = Field(default=3, ge=2)
     learn_min_share: float = Field(default=0.5, gt=0, le=1)
     learn_max_lines: int = Field(default=400, ge=10)
+    # Index backend: SQLite (embedded, default) unless ``opensearch_url`` is set
+    opensearch_url: str | None = None
+    opensearch_username: str | None = None
+    opensearch_password: SecretStr | None = None
+    opensearch_index_prefix: str = "claimwire-"
+    opensearch_analyzer: str = "standard"
+    opensearch_bulk_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    opensearch_timeout_s: float = Field(default=30.0, gt=0)
+    opensearch_retries: int = Field(default=3, ge=0)
+    opensearch_http_port: int = 9200
+    opensearch_transport_port: int = 9300
+    index_max_field_chars: int = Field(default=200_000, ge=1000)
+    # Search API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8080
 
     @property
     def index_file(self) -> Path:

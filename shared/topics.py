@@ -26,12 +26,16 @@ class TopicSpec:
         return f"{prefix}{self.name}"
 
 
-SUBMITTED = TopicSpec("articles.submitted", key="article id or none (public input)")
+SUBMITTED = TopicSpec("articles.submitted", key="article id (given, else from the canonical URL) or none")
 FETCHED = TopicSpec("articles.fetched", key="article id")
 CLEANED = TopicSpec("articles.cleaned", key="article id")
 EXTRACTED_ARTICLES = TopicSpec("articles.extracted", key="article id")
 EXTRACTED_CLAIMS = TopicSpec("claims.extracted", key="speaker block key")
 CLUSTERED_CLAIMS = TopicSpec("claims.clustered", key="speaker block key")
+# Every page the fetcher saw (fetched or submitted as HTML), as an ``html`` Submission, so
+# articles can be re-extracted later (``claimwire replay``). Retained forever; compacted by article
+# id so a replay or a re-fetch replaces the page instead of piling up copies.
+RAW = TopicSpec("articles.raw", key="article id", compacted=True, retention_ms=-1)
 DEADLETTER = TopicSpec("claimwire.deadletter", key="stage", retention_ms=30 * 24 * 3600 * 1000)
 
 
@@ -49,7 +53,9 @@ class TableSpec:
 # Keyed like their service's source topic (outlet; speaker block), so each worker owns its keys.
 OUTLET_LINES = TableSpec("cleaner", "cleaner-outlet-lines")
 DEDUP_CLUSTERS = TableSpec("dedup", "dedup-clusters")
-ALL_TABLES: tuple[TableSpec, ...] = (OUTLET_LINES, DEDUP_CLUSTERS)
+# Keyed by article id like the submitted topic: what the fetcher fetched (validators, offset).
+FETCHED_URLS = TableSpec("fetcher", "fetcher-urls")
+ALL_TABLES: tuple[TableSpec, ...] = (OUTLET_LINES, DEDUP_CLUSTERS, FETCHED_URLS)
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     SUBMITTED,
@@ -59,4 +65,5 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     EXTRACTED_CLAIMS,
     CLUSTERED_CLAIMS,
     DEADLETTER,
+    RAW,
 )

@@ -243,6 +243,19 @@ def _source(message: Any) -> Source:
     return Source(message.topic, message.partition, message.offset, float(ts) if ts else None, message.key)
 
 
+@dataclass(frozen=True, slots=True)
+class WriteRejection:
+    """A record the sink's store refused for good (the record's fault, e.g. a mapping error).
+
+    ``record`` must be one of the objects given to ``Sink.write`` (matched by identity): the
+    runner dead-letters the message it was decoded from, with ``reason`` and ``detail``.
+    """
+
+    record: Record
+    reason: str
+    detail: str = ""
+
+
 class Sink(ABC):
     """A terminal stage: consumes several topics in batches and writes them somewhere."""
 
@@ -259,8 +272,13 @@ class Sink(ABC):
         """Close the index."""
 
     @abstractmethod
-    async def write(self, records: Sequence[Record]) -> None:
-        """Write a batch durably (idempotently); raise only for transient failures."""
+    async def write(self, records: Sequence[Record]) -> Sequence[WriteRejection] | None:
+        """Write a batch durably (idempotently); return the records refused for good.
+
+        Raise only for transient failures (the store unreachable or overloaded): the runner
+        then retries the whole batch and stops consuming meanwhile. Records the store refuses
+        because of their content are returned instead, and the runner dead-letters them.
+        """
 
 
 class SinkRunner(_Binding):
@@ -282,14 +300,13 @@ class SinkRunner(_Binding):
 
         return agent
 
-    async def _write_until_done(self, records: Sequence[Record]) -> None:
+    async def _write_until_done(self, records: Sequence[Record]) -> Sequence[WriteRejection]:
         # The batch is acked as soon as this returns, so a failed write must not return: retry
         # with back-off, which also stops consumption (backpressure) while the index is down.
         delay = 0.5
         while True:
             try:
-                await self.sink.write(records)
-                return
+                return await self.sink.write(records) or ()
             except Exception:
                 log.exception(
                     "%s: write of %d records failed; retrying in %.1fs", self.name, len(records), delay
@@ -302,16 +319,26 @@ class SinkRunner(_Binding):
         """Decode every event (dead-lettering bad ones) and write the good ones in one call."""
         started = time.perf_counter()
         good: list[Record] = []
+        origin: dict[int, Any] = {}  # id(record) -> the event it was decoded from
         for event in events:
             src = _source(event.message)
             try:
-                good.append(
-                    decode(model, event.message.value, max_bytes=self.sink.settings.max_message_bytes)
-                )
+                record = decode(model, event.message.value, max_bytes=self.sink.settings.max_message_bytes)
             except DecodeError as exc:
                 await self._dead(exc.reason, str(exc), event.message.value, src)
-        if good:
-            await self._write_until_done(good)
-        metrics.MESSAGES.labels(self.sink.name, "ok", "").inc(len(good))
+                continue
+            good.append(record)
+            origin[id(record)] = event
+        rejected = await self._write_until_done(good) if good else ()
+        dead = 0
+        for r in rejected:
+            event = origin.pop(id(r.record), None)
+            if event is None:  # not a record of this batch (or reported twice): nothing to ack apart
+                log.error("%s rejected a record that is not in the batch: %s", self.name, r.reason)
+                continue
+            detail = f"{r.reason}: {r.detail}" if r.detail else r.reason
+            await self._dead(r.reason, detail, event.message.value, _source(event.message))
+            dead += 1
+        metrics.MESSAGES.labels(self.sink.name, "ok", "").inc(len(good) - dead)
         metrics.BATCH.labels(self.sink.name).observe(len(events))
         metrics.PROCESSING.labels(self.sink.name).observe(time.perf_counter() - started)

@@ -58,3 +58,26 @@ def service_env(settings: Settings) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")},
         **to_env(settings),
     }
+
+
+@pytest.fixture(scope="session")
+def opensearch() -> Iterator[object]:
+    """A real single-node OpenSearch on free loopback ports, started once per session when requested.
+
+    Its data lives under a fresh directory in the system temp dir, not pytest's (mode 0700 under
+    root's): as root, the node runs as an unprivileged user who must reach it. Yields a
+    ``shared.infra.opensearch.LocalOpenSearch``.
+    """
+    import shutil
+    import tempfile
+
+    from shared.infra import opensearch as local_os
+
+    data = Path(tempfile.mkdtemp(prefix="claimwire-os-"))
+    node = local_os.LocalOpenSearch(data, http_port=free_port(), transport_port=free_port())
+    try:
+        local_os.start(node, wait_s=180)
+        yield node
+    finally:
+        local_os.stop(node)
+        shutil.rmtree(data, ignore_errors=True)

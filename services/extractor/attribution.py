@@ -1,14 +1,9 @@
-"""Who said what inside a sentence: quotations, cue verbs, source phrases and content spans.
+"""Who said what inside a sentence: cue verbs, source phrases and content spans.
 
 All offsets are character offsets into the article text. Functions that read the attribution
-frame work on a *masked* copy of the text (``mask_quotes``) in which quoted words are replaced by
+frame work on a *masked* copy of the text (``quotes.mask_quotes``) in which quoted words are replaced by
 ``#`` so that a cue verb or a name inside a quotation is never taken for the frame around it.
 
-- ``find_quotes`` pairs quotation marks paragraph by paragraph: curly marks by shape, straight
-  marks by what surrounds them, nested quotes inside the outer one. A paragraph that ends inside
-  a quotation, followed by a paragraph that opens with a quotation mark, continues the same
-  quotation (``Quote.chain``). Single quotes count only as British-style quotations (three words
-  or more ending in punctuation: ``'We will go,' he said``), never as scare quotes.
 - ``lead_frame`` / ``tail_frame`` read the attribution before a quotation (``X said: "``) and
   after it (``," X said`` / ``," said X``).
 - ``find_cues`` finds every cue of an article in one pass (one regex over all cue words,
@@ -22,26 +17,12 @@ The source phrase next to a cue is found by ``speakers.np_left`` / ``speakers.np
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from services.extractor import cues
 from services.extractor.cues import MASK
 from services.extractor.speakers import np_left, np_right, skip_adverbials, strip_aux_left
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A top-level quotation: content ``[start, end)``, marks included ``[open, close)``;
-    ``closed`` False when it runs to the end of its paragraph (then ``close == end``);
-    quotations of one multi-paragraph quote share ``chain``."""
-
-    start: int
-    end: int
-    closed: bool
-    chain: int
-    open: int
-    close: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,103 +33,6 @@ class Frame:
     source: tuple[int, int] | None
     cue: tuple[int, int] | None
     content: tuple[tuple[int, int], ...] = ()
-
-
-# --- quotations -------------------------------------------------------------------------------
-
-_DOUBLE = re.compile(r"''|[\"“”]")  # '' is a double quote in some archives
-_SINGLE = re.compile(r"(?<![\w’'])[‘'](?=[A-Za-z0-9])([^\n‘'\"“”]*?[^\s][,.?!])[’'](?![\w’'])")
-_PARA = re.compile(r"[^\n]+")
-_OPENERS_BEFORE = frozenset(" \t([{—–-/:;")
-
-
-def find_quotes(text: str) -> list[Quote]:
-    """Top-level quotations of ``text`` in order; see the module docstring."""
-    quotes: list[Quote] = []
-    chain = -1
-    carry = False  # the previous paragraph ended inside a quotation
-    for para in _PARA.finditer(text):
-        ps, pe = para.start(), para.end()
-        spans = _double_quotes(text, ps, pe)
-        spans += _single_quotes(text, ps, pe, spans)
-        spans.sort()
-        for i, (qo, qs, qe, qc) in enumerate(spans):
-            continues = carry and i == 0 and qo == _first_char(text, ps, pe)
-            if not continues:
-                chain += 1
-            quotes.append(Quote(qs, qe, qc > qe, chain, qo, qc))
-        carry = bool(spans) and spans[-1][3] == spans[-1][2]
-    return quotes
-
-
-def _first_char(text: str, ps: int, pe: int) -> int:
-    i = ps
-    while i < pe and text[i].isspace():
-        i += 1
-    return i
-
-
-def _opens(text: str, i: int, j: int, ps: int, pe: int, depth: int) -> bool:
-    """Whether the double quotation mark ``text[i:j]`` opens a quotation (``depth`` open)."""
-    mark = text[i]
-    before = text[i - 1] if i > ps else " "
-    after = text[j] if j < pe else " "
-    if mark == "“":
-        return True
-    if mark == "”":  # a closing shape used as an opener at the start of a paragraph
-        return depth == 0 and i == _first_char(text, ps, pe) and after.isalnum()
-    return before in _OPENERS_BEFORE and not after.isspace()
-
-
-def _double_quotes(text: str, ps: int, pe: int) -> list[tuple[int, int, int, int]]:
-    """(open mark, content start, content end, after close mark) of top-level quotations."""
-    out: list[tuple[int, int, int, int]] = []
-    depth = 0
-    opened = start = ps
-    for m in _DOUBLE.finditer(text, ps, pe):
-        i = m.start()
-        if _opens(text, i, m.end(), ps, pe, depth):
-            if depth == 0:
-                opened, start = i, m.end()
-            depth += 1
-        elif depth > 0:
-            depth -= 1
-            if depth == 0:
-                out.append((opened, start, i, m.end()))
-    if depth > 0:
-        end = pe
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        out.append((opened, start, end, end))
-    return out
-
-
-def _single_quotes(
-    text: str, ps: int, pe: int, doubles: list[tuple[int, int, int, int]]
-) -> list[tuple[int, int, int, int]]:
-    out: list[tuple[int, int, int, int]] = []
-    if text.find("'", ps, pe) < 0 and text.find("‘", ps, pe) < 0:
-        return out  # cheap test first: most paragraphs have no single quote at all
-    for m in _SINGLE.finditer(text, ps, pe):
-        qs, qe = m.span(1)
-        if len(m.group(1).split()) < 3:
-            continue
-        if any(do <= qs and qe <= dc for do, _, _, dc in doubles):
-            continue
-        out.append((m.start(), qs, qe, m.end()))
-    return out
-
-
-def mask_quotes(text: str, quotes: Sequence[Quote]) -> str:
-    """``text`` with each quotation's content replaced by ``MASK`` (same length, marks kept)."""
-    parts: list[str] = []
-    pos = 0
-    for q in quotes:
-        parts.append(text[pos : q.start])
-        parts.append(MASK * (q.end - q.start))
-        pos = q.end
-    parts.append(text[pos:])
-    return "".join(parts)
 
 
 # --- vocabulary compiled once -------------------------------------------------------------------
@@ -182,6 +66,12 @@ def _trie_pattern(node: _Trie) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
+_LEADING_DET = re.compile(r"(?:^|(?<=\s))(?:[Tt]he|[Aa]n?)$")
+_COMPLEMENT = re.compile(r"(?<![\w’'])(?:that|to|not\s+to|whether|if)\s")
+# Particles after "called" that make it a phone call or a summons, not a speech act.
+_NOT_SPEECH_AFTER = re.compile(r"\s+(?:in|into|up|back|off|out|to)\b")
+_NAMING = frozenset("called calls calling dubbed named labeled labelled titled".split())
+_DEFINITE = frozenset("the this that these those his her their its".split())
 _THAT_NEXT = re.compile(r"\s+that\b")
 # One trie over every cue word: verbs, "according to", "quoted" (X quoted Y as saying).
 _CUE = re.compile(
@@ -196,8 +86,8 @@ _CUE = re.compile(
 )
 _INTRO = re.compile(
     r"(?<![\w’'#-])(?:continued|continues|went\s+on|added|adds|wrote|writes|tweeted|explained|"
-    r"asked|asks|replied|responded|recalled|stated|declared|said|says|told\s+\w+|noted|concluded|"
-    r"posted|reads?|read:)(?![\w’'#-])"
+    r"asked|asks|replied|responded|recalled|stated|declared|said|says|told\s+\w+|noted|notes|concluded|"
+    r"posted|reads?|read:|reports|reported)(?![\w’'#-])"
 )
 _THAT = re.compile(r"\s*(?:that|:)(?![\w’'])\s*,?")
 _THAT_AHEAD = re.compile(r"\b(?:that)\b")
@@ -230,10 +120,47 @@ _TRAILING_ADJUNCT = re.compile(
     r"(?:[a-z]+ing|although|though|whereas|despite)\b"
     r"(?!\s+(?:is|was|would|will|has|had|could)\b)"
 )
+# Nouns naming what someone said or thinks, with the word that introduces its content.
+_NOUN_CUE = re.compile(
+    r"(?<![\w’'#-])(?P<noun>claims?|allegations?|accusations?|assertions?|insistence|argument|"
+    r"concerns?|questions?|worries|fears|doubts|illusions|criticism|disdain|despair|complaints?|"
+    r"warnings?|skepticism|scepticism|frustration|outrage|anger|praise|assurances?|suspicions?|"
+    r"hopes|belief|view|views|theory|acknowledgment|acknowledgement|admission|denial|"
+    r"predictions?|promises?|pledges?|vow|threats?|demands?|calls?|opposition|support)"
+    r"\s+(?P<prep>about|over|of|on|against|for|that)\s+(?=[\w“\"#$])"
+)
+# An attitude adjective after a copula ("she is convinced that", "they were worried about").
+_ADJ_CUE = re.compile(
+    r"(?<![\w’'#-])(?:is|was|are|were|be|been|remains?|remained|seems?|seemed|feels?|felt)\s+"
+    r"(?:[a-z]+ly\s+)?(?:not\s+)?(?P<noun>convinced|confident|sure|certain|frustrated|worried|"
+    r"concerned|afraid|aware|adamant|optimistic|pessimistic|hopeful|skeptical|sceptical|doubtful|"
+    r"angry|upset|disappointed|pleased|proud|satisfied|furious|alarmed)\s+"
+    r"(?P<prep>that|about|over|with|by)\s+(?=[\w“\"#$])"
+)
+_POSSESSIVE_PRONOUNS = frozenset("his her their its our my".split())
+# A possessor right before a noun cue, perhaps behind an adjective ("Trump's latest claim").
+_POSSESSOR_BEFORE = re.compile(
+    r"(?<![\w’'-])((?:his|her|their|its|our|my)|[\w.’'-]*[\w.](?:’s|'s|s’|s'))\s+(?:[a-z-]+\s+){0,2}$"
+)
+# A subject that holds or voices the attitude ("she has no illusions about", "X raised concerns").
+_VOICED_BEFORE = re.compile(
+    r"(?<![\w’'-])(?:has|have|had|expressed|expresses|voiced|voices|raised|raises|shared|aired|"
+    r"harbors|harbored|harbours)\s+(?:[a-z-]+\s+){0,2}$"
+)
+_NOUN_CONTENT_END = re.compile(r",|;|:|\s(?:that|which|who|whose|but|when|while|because|as)\s|\s[—–]|\s--")
+# Where reported content ends: a semicolon opens an independent clause.
+_CLAUSE_END = re.compile(r";|,\s+(?:but|yet)\s")
+# Where a noun-phrase object ends: an adverbial clause belongs to the verb, not the object
+# ("criticized the plan as a mess during a stop in Ohio").
+_OBJECT_END = re.compile(
+    r";|,\s+(?:but|yet)\s|,?\s(?:during|when|after|while|before|because|although|though|since|"
+    r"until|despite|amid|following|in\s+a\s+(?:statement|speech|interview|tweet))\s"
+)
 # Participles after a comma that report something of their own (", adding that ...").
 _PARTICIPLE_CUES = cues.SAY | {"citing"}
 _COORDINATED_VERB = re.compile(r"(?:,\s*|\s)(?:and|but)\s*$")
 _INFINITIVE = re.compile(r"to\s+\w+")
+_INFINITIVE_IN = re.compile(r"(?<![\w’'])to\s+(?!(?:the|a|an|his|her|their|its|our|this|that)\s)[a-z]+\s")
 _COORDINATED = re.compile(
     r"(?:[,;]\s*(?:and\s+|but\s+)?|\s(?:and|but)\s+)(?!(?:who|which|that|as|what)\b)(?:\w+\s+){0,3}$"
 )
@@ -358,13 +285,15 @@ def tail_frame(masked: str, qclose: int, e: int) -> Frame | None:
 # --- reported speech ----------------------------------------------------------------------------
 
 
-def _cues_in(masked: str, lo: int, hi: int) -> list[re.Match[str]]:
-    """Cue matches in ``masked[lo:hi]``; a noun-like form counts only before "that"."""
-    return [
-        m
-        for m in _CUE.finditer(masked, lo, hi)
-        if m.group() not in cues.NOUNY_CUES or _THAT_NEXT.match(masked, m.end())
-    ]
+def _cues_in(masked: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """Cue matches in ``masked[lo:hi]``, lazily; a noun-like form counts only before "that"."""
+    for m in _CUE.finditer(masked, lo, hi):
+        if m.group() not in cues.NOUNY_CUES or _THAT_NEXT.match(masked, m.end()):
+            yield m
+
+
+def _has_cue(text: str) -> bool:
+    return next(_cues_in(text, 0, len(text)), None) is not None
 
 
 def _is_according(cue: re.Match[str]) -> bool:
@@ -376,9 +305,15 @@ def _is_quoted(cue: re.Match[str]) -> bool:
 
 
 def find_cues(masked: str) -> list[re.Match[str]]:
-    """Every cue (verb, "according to", "quoted", passive "it was reported that") in the
-    masked text, in order: one pass per article, sentences then take their share."""
-    found = _cues_in(masked, 0, len(masked)) + list(_PASSIVE.finditer(masked))
+    """Every cue (verb, "according to", "quoted", passive "it was reported that", a noun such
+    as "concerns about") in the masked text, in order: one pass per article, sentences then
+    take their share."""
+    found = [
+        *_cues_in(masked, 0, len(masked)),
+        *_PASSIVE.finditer(masked),
+        *_NOUN_CUE.finditer(masked),
+        *_ADJ_CUE.finditer(masked),
+    ]
     found.sort(key=lambda m: m.start())
     return found
 
@@ -406,8 +341,9 @@ def reported_frames(
                 return [Frame(agent, passive.span("verb"), (body,))]
     frames: list[Frame] = []
     last_source: tuple[int, int] | None = None
+    nouns = [cue for cue in found if cue.re is _NOUN_CUE or cue.re is _ADJ_CUE]
     for cue in found:
-        if cue.re is _PASSIVE:
+        if cue.re is _PASSIVE or cue.re is _NOUN_CUE or cue.re is _ADJ_CUE:
             continue
         if cue.start() in used:
             last_source = used[cue.start()] or last_source
@@ -428,7 +364,46 @@ def reported_frames(
         frame = _frame_at(masked, s, e, cue)
         if frame is not None:
             frames.append(frame)
+    for cue in nouns:
+        if not any(a <= cue.start() < b for f in frames for a, b in f.content):
+            frame = _noun_frame(masked, s, e, cue)
+            if frame is not None:
+                frames.append(frame)
     return frames
+
+
+def _noun_frame(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
+    """ "Trump's claim that X", "the board's concerns about X", "she has no illusions about X":
+    a speech or attitude noun; its source is the possessor, or the subject that has or voices
+    it, else unnamed ("Trump faced questions about X")."""
+    content = _noun_content(masked, cue.end(), e, cue.group("prep") == "that")
+    if content is None:
+        return None
+    noun = cue.start("noun")
+    if cue.re is _ADJ_CUE:  # "she is convinced that ...": the subject of "is"
+        src = np_left(masked, s, strip_aux_left(masked, s, cue.start()))
+        return Frame(src, cue.span("noun"), (content,)) if src is not None else None
+    poss = _POSSESSOR_BEFORE.search(masked, max(s, noun - 60), noun)
+    src: tuple[int, int] | None = None
+    if poss is not None:
+        who = poss.group(1)
+        end = poss.start(1) + len(who.rstrip("’'").removesuffix("’s").removesuffix("'s").rstrip("’'"))
+        src = (poss.start(1), end) if who.lower() in _POSSESSIVE_PRONOUNS else np_left(masked, s, end)
+    else:
+        voiced = _VOICED_BEFORE.search(masked, max(s, noun - 60), noun)
+        if voiced is not None:
+            src = np_left(masked, s, strip_aux_left(masked, s, voiced.start()))
+    return Frame(src, cue.span("noun"), (content,)) if src is not None else None
+
+
+def _noun_content(masked: str, pos: int, e: int, clause: bool) -> tuple[int, int] | None:
+    """The content after a noun cue: a "that" clause to the end of the sentence, a noun phrase
+    to the first clause break ("concerns about his health, which ...")."""
+    stop = _NOUN_CONTENT_END.search(masked, pos, e) if not clause else _CLAUSE_END.search(masked, pos, e)
+    body = _trim(masked, pos, stop.start() if stop else e)
+    if body is None or _words(masked[body[0] : body[1]]) < 2:
+        return None
+    return body
 
 
 def _verb(cue: re.Match[str]) -> str:
@@ -456,11 +431,14 @@ def _inner_cue(masked: str, e: int, cue: re.Match[str], prev: Frame) -> list[Fra
         cut = _trim(masked, start, trailing)
         if cut is None:
             return None
-        if _INFINITIVE.match(masked, cut[0], cut[1]):
+        outer = _source_before(masked, trailing + 1, cue, e)
+        if outer is not None and _INFINITIVE.match(masked, cut[0], cut[1]):
             # "X agreed to meet, the Kremlin said": an action, reported by the outer source
-            outer = _source_before(masked, trailing + 1, cue)
-            if outer is not None:
-                return [Frame(outer, cue.span(), (*prev.content[:-1], cut))]
+            return [Frame(outer, cue.span(), (*prev.content[:-1], cut))]
+        whole = _trim(masked, prev.source[0], trailing) if outer and prev.source else None
+        if outer and whole and prev.cue and _verb_at(masked, prev.cue) in cues.FINDING:
+            # "Readings showed X, she said": a finding reported by the trailing source
+            return [Frame(outer, cue.span(), (whole,))]
         return [Frame(prev.source, prev.cue, (*prev.content[:-1], cut))]
     m = _COORDINATED.search(masked, start, cue.start())
     if not m or _is_according(cue) or _is_quoted(cue):
@@ -480,10 +458,16 @@ def _inner_cue(masked: str, e: int, cue: re.Match[str], prev: Frame) -> list[Fra
     return [shortened, Frame(src or prev.source, cue.span(), (body,))]
 
 
-def _source_before(masked: str, start: int, cue: re.Match[str]) -> tuple[int, int] | None:
+def _source_before(masked: str, start: int, cue: re.Match[str], e: int) -> tuple[int, int] | None:
+    """The source of a trailing attribution starting at ``start`` (", X said" or ", according
+    to X")."""
     if _is_according(cue):
-        return None
+        return np_right(masked, cue.end(), e)
     return np_left(masked, start, strip_aux_left(masked, start, cue.start()))
+
+
+def _verb_at(masked: str, span: tuple[int, int]) -> str:
+    return "_".join(masked[span[0] : span[1]].lower().split())
 
 
 def _trailing_attribution(masked: str, start: int, e: int, cue: re.Match[str]) -> int | None:
@@ -505,14 +489,18 @@ def _trailing_attribution(masked: str, start: int, e: int, cue: re.Match[str]) -
 def _frame_at(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
     if _is_according(cue):
         return _according(masked, s, e, cue)
-    if _is_quoted(cue):
-        return None
+    if _is_quoted(cue) or (_verb(cue) in _NAMING and _NOT_SPEECH_AFTER.match(masked, cue.end())):
+        return None  # "called in to a radio show", "called to service"
     core_end = strip_aux_left(masked, s, cue.start())
     before = masked[s:core_end].rstrip()
+    if before.endswith(",") and _verb(cue) in _NAMING:
+        return None  # "his group, called the Legacy Fund,": a name, not a speech act
     if not before or before.endswith((",", "”", '"')):
         if _is_participle(cue):
             return None
         src = np_right(masked, cue.end(), e)
+        if src is not None and masked[src[1] - 2 : src[1] + 1].rstrip().endswith(("’s", "'s", "’", "'")):
+            src = None  # "..., said North Korea's latest ...": a possessive, not an inverted subject
         if src is not None and before:
             rest = masked[src[1] : e].strip(" .")
             body = _trim(masked, s, s + len(before) - 1)
@@ -523,18 +511,33 @@ def _frame_at(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
             if chained is not None:
                 return _with_content(masked, s, e, cue, chained)
         return None
-    src = np_left(masked, s, core_end)
+    src = np_left(masked, s, core_end, loose=cue.group().lower() not in cues.NOUN_LIKE_CUES)
     if src is None and _COORDINATED_VERB.search(masked, s, core_end):
         src = np_right(masked, s, core_end, False)  # "X supported Y, and said ..."
+    if src is not None:
+        src = _past_preposition(masked, s, src)
     if src is None:
         return None
     if cue.group() == "states" and masked[s:core_end].split()[-1].lower() in cues.NOT_STATING:
         return None  # "EU member states had ...": the noun, not the verb
     if _passive(masked, s, cue):
         return None  # "the issue was first reported by X"
-    if _is_participle(cue) and masked[s : src[0]].strip()[-1:] not in ("", ",", ":", ";", "—"):
+    lead = _LEADING_DET.sub("", masked[s : src[0]].strip())
+    if _is_participle(cue) and lead[-1:] not in ("", ",", ":", ";", "—"):
         return None  # "a letter to X asking ...": X is not the subject of "asking"
     return _with_content(masked, s, e, cue, src)
+
+
+# "32% of Republican claims", "half of the voters": a share, not a subject before a verb.
+_SHARE_OF = re.compile(
+    r"(?:\d[\d.,]*\s*%|\d[\d.,]*\s+percent|half|third|quarter|most|share|majority)\s+of\s+$"
+)
+
+
+def _past_preposition(masked: str, s: int, src: tuple[int, int]) -> tuple[int, int] | None:
+    """None when the source phrase is the object of "N% of" before a noun: "32% of Republican
+    claims as false" reads the noun "claims", not the verb."""
+    return None if _SHARE_OF.search(masked, max(s, src[0] - 24), src[0]) else src
 
 
 def _passive(masked: str, s: int, cue: re.Match[str]) -> bool:
@@ -565,7 +568,17 @@ def _with_content(masked: str, s: int, e: int, cue: re.Match[str], src: tuple[in
     verb = _verb(cue)
     if verb in cues.NEEDS_CLAUSE and not _clause_like(masked, after):
         return None  # "Dallas maintains a program": not a reported clause
+    if verb in cues.MENTAL and not _COMPLEMENT.search(masked, cue.end(), after[0] + 8):
+        return None  # "She knew the city well": knowing is reported only with a clause
+    if verb in cues.OBJECT and _anaphoric(masked[after[0] : after[1]]):
+        return None  # "X rejected the charge": nothing is claimed that the text has not said
     return Frame(src, cue.span(), (after,))
+
+
+def _anaphoric(content: str) -> bool:
+    """A short definite noun phrase that only points back ("the criticism", "his remarks")."""
+    words = content.split()
+    return len(words) <= 3 and words[0].lower() in _DEFINITE and not any(w[:1].isupper() for w in words[1:])
 
 
 def _adjunct(masked: str, start: int, end: int) -> bool:
@@ -589,19 +602,16 @@ def _content_after(masked: str, cue: re.Match[str], e: int) -> tuple[tuple[int, 
     pos = cue.end()
     if verb in cues.TELL or verb.startswith(("warn", "remind", "assur")):
         ahead = _THAT_AHEAD.search(masked, pos, min(e, pos + 90))
-        gap = masked[pos : ahead.start()] if ahead else ""
-        if ahead and MASK not in gap and "," not in gap:
-            pos = ahead.end()
+        if ahead and _bridgeable(masked[pos : ahead.start()], 8):
+            pos = ahead.end()  # "told reporters at the White House that"
         elif verb in cues.TELL:
             m = _ADDRESSEE.match(masked, pos, e)
             if m:
                 pos = m.end()
     pos = skip_adverbials(masked, pos, e)
-    ahead = _THAT_AHEAD.search(masked, pos, min(e, pos + 70))
-    if ahead:
-        gap = masked[pos : ahead.start()]
-        if MASK not in gap and "," not in gap and not _cues_in(gap, 0, len(gap)) and _words(gap) <= 8:
-            pos = ahead.end()
+    ahead = _THAT_AHEAD.search(masked, pos, min(e, pos + 70)) if verb not in cues.OBJECT else None
+    if ahead and _bridgeable(masked[pos : ahead.start()], 8):
+        pos = ahead.end()  # "said in an interview with a local radio station that"
     m = _THAT.match(masked, pos, e)
     if m:
         pos = m.end()
@@ -611,10 +621,25 @@ def _content_after(masked: str, cue: re.Match[str], e: int) -> tuple[tuple[int, 
         comma = "," in m.group()
         pos = m.end()
     adjunct = _TRAILING_ADJUNCT.search(masked, pos, e)
-    body = _trim(masked, pos, adjunct.start() if adjunct else e)
+    end = adjunct.start() if adjunct else e
+    ends = _OBJECT_END if verb in cues.OBJECT and not verb.startswith(("ask", "urg")) else _CLAUSE_END
+    clause_end = ends.search(masked, pos, end)
+    body = _trim(masked, pos, clause_end.start() if clause_end else end)
     if body is None or _words(masked[body[0] : body[1]]) < 2:
         return None, comma
     return body, comma
+
+
+def _bridgeable(gap: str, most: int) -> bool:
+    """Whether the words between a cue and a later "that" can be skipped (an addressee or a
+    circumstance), rather than holding the content ("urged voters to pick a party that")."""
+    return (
+        MASK not in gap
+        and "," not in gap
+        and _words(gap) <= most
+        and not _INFINITIVE_IN.search(gap)
+        and not _has_cue(gap)
+    )
 
 
 def _according(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
@@ -656,7 +681,7 @@ def _source_like(masked: str, span: tuple[int, int], most: int = 14) -> bool:
         0 < len(words) <= most
         and MASK not in text
         and not any(w.lower() in cues.CLAUSE_WORDS for w in words)
-        and not _cues_in(text, 0, len(text))
+        and not _has_cue(text)
     )
 
 

@@ -39,12 +39,13 @@ SAY: Final = _table(
     "complain believe think fear hope worry agree admit suggest estimate deny concede "
     "suspect speculate worry",
     "said saying says wrote written writes writing thought thinks thinking admitted admitting "
-    "admits regretted regretting pointed_out points_out pointing_out",
+    "admits regretted regretting pointed_out points_out pointing_out made_it_clear makes_it_clear "
+    "making_it_clear made_clear",
 ) | _table(
     "add note explain disclose confirm announce report reveal declare state promise recall "
     "testify emphasize emphasise reiterate observe remark indicate conclude boast respond "
     "reply answer joke quip recount vow pledge caution counter tweet post write surmise lament "
-    "insist",
+    "insist repeat hint imply",
     base=False,
 ) - {"posts", "notes", "reports", "answers", "replies", "counters", "remarks"}
 # Verbs that take an addressee before the clause ("X told reporters (that) ...").
@@ -54,28 +55,44 @@ TELL: Final = _table(
 )
 # Verbs whose content is an object plus complement ("X urged Y to ...", "X accused Y of ...")
 # or a noun phrase ("X cited Y", "X called Y Z", "X complained about Y").
-OBJECT: Final = _table(
-    "urge ask accuse encourage implore beg invite demand blame criticize criticise condemn "
-    "praise dismiss reject defend welcome cite describe attack mock slam blast tout "
-    "highlight mention propose unveil",
-    "called_on calls_on calling_on call_on called_for calls_for calling_for call_for called "
-    "calls calling questioned questions questioning complained_about complains_about "
-    "complaining_about talked_about talks_about talking_about spoke_about speaks_about "
-    "raised_questions_about raising_questions_about raises_questions_about warned_of "
-    "warned_about expressed expresses expressing wants wanted laid_out lays_out plans planned "
-    "planning refuses refused refusing declined declines declining intends intended intending "
-    "threatened threatens threatening exhorted exhorts exhorting",
+OBJECT: Final = (
+    _table(
+        "urge ask accuse encourage implore beg invite demand blame criticize criticise condemn "
+        "praise dismiss reject defend welcome cite describe attack mock slam blast tout "
+        "highlight mention propose unveil",
+        "called_on calls_on calling_on call_on called_for calls_for calling_for call_for called "
+        "calls calling questioned questions questioning complained_about complains_about "
+        "complaining_about talked_about talks_about talking_about spoke_about speaks_about "
+        "raised_questions_about raising_questions_about raises_questions_about warned_of "
+        "warned_about expressed expresses expressing wants wanted laid_out lays_out plans planned "
+        "planning refuses refused refusing declined declines declining intends intended intending "
+        "threatened threatens threatening exhorted exhorts exhorting spoke_of speaks_of speaking_of "
+        "railed_against rails_against railing_against went_after goes_after",
+        base=False,
+    )
+    | _table(
+        "chastise link champion oppose admire dispute grill hammer question paint portray characterize "
+        "characterise label brand dub hail",
+        base=False,
+    )
+    | _table("urge ask accuse blame criticize criticise cite call_on call_for")
+)
+# Verbs of knowing and deciding: a cue only before "that", "to" or "whether" ("Mr. Deese
+# expected that ...", "the FBI decided not to ...").
+MENTAL: Final = _table(
+    "expect understand learn discover realize realise recognize recognise decide determine doubt assume",
+    "understood learnt knew knows felt feels",
     base=False,
-) | _table("urge ask accuse blame criticize criticise cite call_on call_for")
+)
 # Verbs that attribute a finding to a text or a study ("a poll shows ...").
 FINDING: Final = _table("show find", "found finds finding showed shown shows showing ruled rules", base=False)
 
 # Multi-word cues are written with "_" above; the regex builder turns "_" into whitespace.
-ALL_VERBS: Final = SAY | TELL | OBJECT | FINDING
+ALL_VERBS: Final = SAY | TELL | OBJECT | FINDING | MENTAL
 
 # Words allowed between a speaker and its cue verb ("Peskov has also said").
 AUX: Final = frozenset(
-    "has have had also again later then repeatedly previously publicly privately recently once "
+    "has have had also again later then repeatedly previously publicly privately recently once almost "
     "often further still reportedly simply even already just quickly immediately subsequently "
     "would will could may might did does do is was were are has_since first initially long "
     "separately specifically earlier frequently flatly bluntly angrily openly explicitly "
@@ -135,11 +152,26 @@ ROLES: Final = _both_numbers(
     "analysts bankers traders consultants contractors vendors landlords tenants users "
     "customers clients patients readers viewers listeners callers participants respondents "
     "panel jury commentators pundits bloggers reporter journalist journalists correspondent "
-    "editor publisher city county state town village agency ministry"
+    "editor publisher city county state town village agency ministry federation university "
+    "center centre board bureau authority corporation parliament senate congress"
+)
+# Texts and findings that can be the subject of a cue ("a 2008 ad questioned ...").
+SOURCE_NOUNS: Final = frozenset(
+    "ad ads video videos spot slide article articles editorial column book paper research "
+    "analysis analyses review audit investigation findings estimate estimates projection "
+    "forecast assessment ruling rulings transcript tally platform bill law rule guidance percent".split()
+)
+# Heads of institution names ("Russian Foreign Ministry", "Bank of Estrava").
+ORG_HEADS: Final = frozenset(
+    "ministry council committee commission department agency office court party union "
+    "association institute foundation university center centre bank fund company corp "
+    "corporation inc group times post news network service services kremlin government "
+    "administration house senate congress parliament assembly republic federation states "
+    "nations organization organisation board bureau authority police army forces".split()
 )
 # Capitalised words that are titles, not names ("Russian President Vladimir Putin").
 TITLES: Final = frozenset(
-    "mr mr. mrs mrs. ms ms. dr dr. prof prof. gen gen. lt lt. col col. sgt sgt. capt capt. "
+    "mr mr. mrs mrs. ms ms. messrs messrs. dr dr. prof prof. sens sens. reps reps. govs govs. gen gen. lt lt. col col. sgt sgt. capt capt. "
     "adm adm. maj maj. gov gov. sen sen. rep rep. rev rev. sir lord lady dame president "
     "vice prime minister secretary senator governor mayor judge justice chairman chairwoman "
     "chair speaker spokesman spokeswoman spokesperson director ambassador general admiral "
@@ -169,6 +201,11 @@ CARRIERS: Final = frozenset(
     "statement message letter report release communique tweet post note memo "
     "announcement remarks comments words speech interview".split()
 )
+# Carriers that are someone's words rather than a document of their own ("the report says"):
+# "according to the statement" credits the source the article has just quoted.
+UTTERANCES: Final = frozenset(
+    "statement message tweet post remarks comments words speech interview announcement".split()
+)
 # Attribution lines that are labels, not speakers ("UPDATE: ...").
 NOT_SPEAKER_LABELS: Final = frozenset(
     "update updated correction clarification editor editors note abstract full text "
@@ -186,12 +223,23 @@ NOT_NAMES: Final = frozenset(
     "Sunday That This These Those There Here It He She They We I You Why How What Where Who "
     "Unfortunately Obviously Clearly Similarly Likewise Again Nevertheless Nonetheless Even "
     "Only Just Not No Yes Perhaps Maybe Still Already Commenting Calling Asked Responding His Her "
+    "Having Together Overall Ultimately Additionally Currently Historically Notably Importantly "
+    "Specifically Fortunately Initially Originally Eventually Recently Typically Generally "
+    "Basically Honestly Frankly Interestingly Ironically Apparently Reportedly Officially "
+    "Publicly Privately Afterward Afterwards Otherwise Elsewhere Altogether Instead Besides "
+    "Furthermore Consequently Accordingly Regardless Nonetheless Hence Therefore Admittedly "
     "Their Its Our My Your January February March April June July August September October "
     "November December Sept".split()
 )
 
 # Small words inside source phrases ("secretary of state", "Grassley and Leahy").
 CONNECTORS: Final = frozenset("of for on at and the de in to from with".split())
+
+# Prepositions opening an adverbial phrase, never a subject ("In a statement, ...").
+PREPOSITIONS: Final = frozenset(
+    "in on at for with by from during after before under over despite like unlike since "
+    "through throughout amid among via upon without within into onto toward towards".split()
+)
 
 RELATIVES: Final = frozenset("who which whose where whom".split())
 
@@ -222,6 +270,14 @@ CAP_CUES: Final = frozenset("Says Said Tells Told Warns Urges Accuses Denies Cla
 
 # Forms that are usually nouns count as cues only before "that" ("He notes that ...").
 NOUNY_CUES: Final = frozenset("notes reports posts answers replies charges counters remarks".split())
+
+# Cue forms that are as often plural nouns ("the climate rules", "took questions"): their subject
+# must be a name or a role.
+NOUN_LIKE_CUES: Final = frozenset(
+    "questions calls rules states claims fears fear plans reports notes hopes charges demands "
+    "estimates counters answers replies remarks posts concerns warnings promises pledges "
+    "threats attacks criticisms vows cites findings shows".split()
+)
 
 # Clause verbs whose bare object is usually a thing, not a report ("maintains a program").
 NEEDS_CLAUSE: Final = frozenset(

@@ -27,18 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.extractor import cues
-from services.extractor.attribution import (
-    Frame,
-    Quote,
-    find_cues,
-    find_quotes,
-    lead_frame,
-    mask_quotes,
-    reported_frames,
-    tail_frame,
-)
+from services.extractor.attribution import Frame, find_cues, lead_frame, reported_frames, tail_frame
 from services.extractor.cues import MASK
-from services.extractor.speakers import Resolver, parse_source
+from services.extractor.quotes import Quote, find_quotes, mask_quotes
+from services.extractor.resolver import Resolver
+from services.extractor.speakers import parse_source
 from shared.sentences import split_sentences
 
 
@@ -75,6 +68,7 @@ _NEWLINE = re.compile(r"\n\s*")
 _WORDS = re.compile(r"[^\W_]+")
 _TRIM = " \t\"“”‘’',;:—–-"
 _ENDS_UTTERANCE = frozenset(",.?!…—-")
+_TITLE_SMALL_WORDS = frozenset("a an the of in on to for and or but at by with from as is".split())
 
 
 def extract_claims(text: str, sentences: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
@@ -162,10 +156,12 @@ class _Doc:
         frame = lead or tail
         if lead is not None and lead.source is None and tail is not None:
             frame = tail
+        if lead_text and not lead_text.endswith((":", ",")) and _title_case(inner):
+            return frame, False, None  # a quoted title ('the headline "All Bets Are Off."')
         if lead is not None:
             return frame, True, None
         if tail is not None and (ends or not lead_text):
-            lead_in = ss if lead_text and _short_subject(lead_text) else None
+            lead_in = ss if lead_text and MASK not in lead_text else None
             return frame, True, lead_in
         if not lead_text and (ends or not after or not q.closed or si != sj):
             return frame, True, None
@@ -238,7 +234,10 @@ class _Doc:
             return False  # only after an attribution that follows the quotation
         if "\n" in self.text[q.close : nxt.open]:
             return False
-        return nxt.open == self.spans[d.sentence][0] and d.pieces[0][0] == nxt.start
+        if nxt.open != self.spans[d.sentence][0] or d.pieces[0][0] != nxt.start:
+            return False
+        size = sum(len(_WORDS.findall(self.text, a, b)) for a, b in prev.pieces)
+        return len(_WORDS.findall(self.text, *d.pieces[0])) <= size
 
     def _attributed(self, qi: int) -> bool:
         frame = self.frames[qi]
@@ -335,6 +334,8 @@ class _Doc:
         m = _LABEL.match(self.masked, ss, se)
         if m is None or m.group(1).lower() in cues.NOT_SPEAKER_LABELS:
             return None
+        if m.group(1).split()[0].lower() in cues.PREPOSITIONS | {"about"}:
+            return None  # "About The Daily: ...": a heading, not a speaker
         last = m.group(1).split()[-1]
         if self.text.count(last) < 2:
             return None
@@ -344,8 +345,10 @@ class _Doc:
         return _Draft("reported", self.sentence_of(ss), [body], m.span(1), None)
 
 
-def _short_subject(lead: str) -> bool:
-    return len(lead.split()) <= 6 and MASK not in lead
+def _title_case(inner: str) -> bool:
+    """Whether quoted words are a title ("Collapse: How Societies Choose to Fail")."""
+    words = [w for w in _WORDS.findall(inner) if w.lower() not in _TITLE_SMALL_WORDS]
+    return len(words) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
 def _fenced(masked: str, pieces: Sequence[tuple[int, int]], fence: int | None) -> list[tuple[int, int]]:
@@ -378,7 +381,7 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int] | None:
 
 def _resolve(text: str, drafts: list[_Draft], doc: _Doc) -> list[Claim]:
     """Resolve speakers in text order (pronouns need the speakers before them)."""
-    resolver = Resolver(text)
+    resolver = Resolver(text, doc.starts)
     by_source: dict[tuple[int, int], tuple[str | None, str | None]] = {}
     by_quote: dict[int, tuple[str | None, str | None]] = {}
     claims: list[Claim] = []

@@ -1,5 +1,4 @@
-"""Speaker phrases: find a source phrase next to a cue, split it into name and title, and
-resolve it in the article.
+"""Speaker phrases: find a source phrase next to a cue and split it into name and title.
 
 ``np_left`` / ``np_right`` find the source phrase before a cue ("Kremlin spokesman Dmitry Peskov
 said") or after an inverted one ("said Hans Schellnhuber, the director of ..."), in the masked
@@ -9,13 +8,7 @@ frame text of ``attribution`` (quoted words replaced by ``cues.MASK``).
 "Kremlin spokesman"; descriptions without a name ("the Russian foreign ministry") keep their
 words as the description; pronouns are kept as pronouns.
 
-``Resolver`` maps a source to the fullest name one article uses for it: a bare surname
-("Peskov") to the most frequent full form ("Dmitry Peskov"), a singular description ("the
-spokesman", "the ministry") to the latest named entity before it whose title has that head
-word, or to an institution with that head ("Russian Foreign Ministry"), a pronoun to the latest
-fitting speaker. It looks names up on demand (a surname by a targeted search, titles by one
-scan the first time a description needs them), so articles cost what their sources need. A
-source it cannot resolve stays as written (without its article: "harbor board").
+Resolving a source within its article is ``resolver``'s job.
 """
 
 from __future__ import annotations
@@ -27,27 +20,23 @@ from functools import lru_cache
 from services.extractor import cues
 
 # A run of capitalised words, allowing initials, inner connectors and possessive endings.
-_NAME_WORD = (
+NAME_WORD = (
     r"(?:(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Rev|Sens|Reps|Jr|"
     r"Sr|St|Prof|Del|Ft|Mt)\.|[A-Z][\w’'&-]*)"
 )
-_NAME_RUN = re.compile(  # the look-arounds make the engine skip most positions at once
-    rf"(?<![\w’'])(?=[A-Z]){_NAME_WORD}"
-    rf"(?:[ \t]+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)[ \t]+)*{_NAME_WORD})*"
+NAME_RUN = re.compile(  # the look-arounds make the engine skip most positions at once
+    rf"(?<![\w’'])(?=[A-Z]){NAME_WORD}"
+    rf"(?:[ \t]+(?:(?:of|for|on|and|the|de|da|van|von|bin|al|la|le|del)[ \t]+)*{NAME_WORD})*"
 )
-# Capitalised words right before a position (searched in a short window ending there).
-_NAME_PREFIX = re.compile(rf"(?<![\w’'.&-])(?:{_NAME_WORD}[ \t]+){{1,4}}$")
+_PRONOUN_OF = {"his": "he", "her": "she", "their": "they", "its": "it", "our": "we", "my": "i"}
 _PAREN = re.compile(r"\s*\([^)]*\)")
-_POSSESSIVE = re.compile(r"[’']s?$")
+POSSESSIVE = re.compile(r"[’']s?$")
 _CARRIER_WORDS = "|".join(sorted(cues.CARRIERS))
 _CARRIER_OF = re.compile(
     rf"^(?:an?|the|this|that)?\s*(?:[\w-]+\s+){{0,2}}?(?:{_CARRIER_WORDS})\s+(?:of|by|from)\s+(.+)$",
     re.IGNORECASE,
 )
 _CARRIER_POSS = re.compile(rf"^(.+?)[’']s?\s+(?:[\w-]+\s+){{0,2}}?(?:{_CARRIER_WORDS})\b.*$", re.IGNORECASE)
-# Appositive after a name in running text: "Dmitry Peskov, the press secretary of ...,".
-_APPOSITIVE = re.compile(r",\s+(?:the|a|an|his|her|its|their)\s+((?:[\w’'-]+\s+){0,8}[\w’'-]+)")
-_APPOSITIVE_STOP = frozenset("is was are were has had have who which that and but".split())
 _ROLE_PP = re.compile(r"(?<=[a-z])\s+(?:of|for|to|at|from|with|in)\s+")
 _NAME_CONNECT = frozenset("of for on and the de da van von bin al la le del".split())
 _LEADING_DET = re.compile(r"^(?:the|a|an)(?:\s+|$)", re.IGNORECASE)
@@ -64,16 +53,11 @@ _DATES = frozenset(
     "June July August September October November December Jan. Feb. Aug. Sept. Oct. Nov. "
     "Dec.".split()
 )
-_ORG_HEADS = frozenset(
-    "ministry council committee commission department agency office court party union "
-    "association institute foundation university center centre bank fund company corp "
-    "corporation inc group times post news network service services kremlin government "
-    "administration house senate congress parliament assembly republic federation states "
-    "nations organization organisation board bureau authority police army forces".split()
+
+
+_TOKEN = re.compile(
+    r"[A-Z][a-z]{0,4}\.(?=\s+[A-Z])|(?:[A-Za-z]\.){2,}|[\w#](?:[\w’'&#-]|/(?=\w)|\.(?=\w))*|[^\w\s]"
 )
-
-
-_TOKEN = re.compile(r"[A-Z][a-z]{0,4}\.(?=\s+[A-Z])|(?:[A-Za-z]\.){2,}|[\w#](?:[\w’'&#-]|\.(?=\w))*|[^\w\s]")
 _TIME = re.compile(
     r"\s*(?:,\s*)?(?:(?:on|last|this|early|late|earlier|later)\s+)?"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|"
@@ -90,14 +74,12 @@ _MANNER = re.compile(
     r"release|report|filing|court|program|show|reporters|journalists)(?![\w’'])"
     r"(?:\s+(?:with|to|on|at|in)\s+(?:[A-Z][\w’'.&-]*\s*)+)?"
 )
-_ABOUT = re.compile(r"\s*(?:of|about|to)\s+(?:the\s+)?(?:[A-Z][\w’'.&-]*\s*)+(?=,)")
-
-# Role nouns naming one person: a description with one of these heads may match on its
-# qualifier alone ("the French president" -> "his French counterpart, Emmanuel Macron").
-_PERSON_ROLES = frozenset(
-    "president minister premier chancellor spokesman spokeswoman secretary governor mayor "
-    "senator leader counterpart envoy ambassador chairman chairwoman director".split()
+_TIME_LEFT = re.compile(
+    r"\s+(?:(?:on|last|this|next|earlier|later|early|late)\s+)?(?:(?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)|week|weekend|month|year|morning|afternoon|evening|night|"
+    r"today|yesterday|tonight)(?:\s+(?:morning|afternoon|evening|night))?$"
 )
+_ABOUT = re.compile(r"\s*(?:of|about|to)\s+(?:the\s+)?(?:[A-Z][\w’'.&-]*\s*)+(?=,)")
 
 
 # --- finding source phrases --------------------------------------------------------------------
@@ -136,12 +118,14 @@ def _tokens(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(masked, lo, hi)]
 
 
-def np_left(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
+def np_left(masked: str, lo: int, hi: int, loose: bool = True) -> tuple[int, int] | None:
     """The source phrase ending at ``hi`` (after auxiliaries such as "has also"), or None.
 
     Accepts names, titles, role nouns and their modifiers, a parenthesis such as "(R-Ind.)",
     "of"-phrases after a role ("secretary of the Russian president") and appositives
-    ("Dmitry Peskov, the press secretary, said"; "Schiff, 56, who ..., said").
+    ("Dmitry Peskov, the press secretary, said"; "Schiff, 56, who ..., said"). Without
+    ``loose`` only a phrase headed by a name or a role counts (before a cue that is often a
+    noun: "the climate rules", "took questions").
     """
     toks = _tokens(masked, max(lo, hi - 200), hi)
     i = len(toks) - 1
@@ -166,14 +150,25 @@ def np_left(masked: str, lo: int, hi: int) -> tuple[int, int] | None:
         found = np_left(masked, lo, toks[k][1]) if k >= 0 else None
         return (found[0], end) if found else None
     first = _walk_np(toks, i)
+    if (
+        not loose
+        and (first is None or toks[i][2][:1].isdigit())
+        and toks[i][2].lower() not in cues.SOURCE_NOUNS
+    ):
+        return None
     if first is None:
         first = _bare_np(toks, i)
     if first is None:
-        first = _opening_subject(toks, i, toks[0][0] == lo if toks else False)
+        first = _clause_subject(toks, i, toks[0][0] == lo if toks else False)
     if first is None:
         return None
     # "Dmitry Peskov, the press secretary of the president said": step over the comma to the name.
-    if first > 1 and toks[first - 1][2] == "," and toks[first][2].lower() in ("the", "a", "an"):
+    if (
+        first > 1
+        and toks[first - 1][2] == ","
+        and toks[first][2].lower() in ("the", "a", "an")
+        and role_core(masked[toks[first][0] : end]).split()[-1].lower() in cues.ROLES
+    ):
         name = _walk_np(toks, first - 2)
         if name is not None and _is_name_tok(toks[first - 2][2]) and _segment_start(toks, name):
             first = name
@@ -235,20 +230,64 @@ def _bare_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
     return j if _segment_start(toks, j) else None
 
 
-def _opening_subject(toks: list[tuple[int, int, str]], i: int, at_start: bool) -> int | None:
-    """ "Experts on North Korea said": a short phrase opening the sentence, with no clause
-    words, is the subject even when its head is not a known role."""
-    if not at_start or i > 7 or toks[0][2] in cues.NOT_NAMES:
+def _clause_subject(toks: list[tuple[int, int, str]], i: int, at_start: bool) -> int | None:
+    """ "Experts on North Korea said", "A 2008 ad questioned", "..., two speechwriters urged":
+    a short phrase from a clause boundary to the cue, opening with a name, a determiner or a
+    number and holding no clause word, is the subject even when its head is not a known role."""
+    j = i
+    while j > 0 and i - j < 12 and not _clause_boundary(toks[j - 1][2]):
+        j -= 1
+    if j == 0 and not at_start:
+        return None  # the window starts inside the clause: the phrase may be longer
+    words = [t[2] for t in toks[j : i + 1]]
+    if not words or len(words) > 12 or words[-1].lower() in cues.FUNCTION_WORDS:
         return None
-    words = [t[2] for t in toks[: i + 1]]
-    if words[-1].lower() in cues.FUNCTION_WORDS:
-        return None
-    for word in words:
-        low = word.lower()
-        if not (_np_word(word) or low in cues.CONNECTORS or _noun_like(word)):
-            return None  # a verb or a clause word: not a bare noun phrase
+    head = words[-1]
+    if not (_is_name_tok(head) or head.lower() in cues.ROLES or head.lower() in cues.SOURCE_NOUNS):
+        if not _noun_like(head):
+            return None  # the head must be able to speak: a name, a role, a text or a plural
     first = words[0]
-    return 0 if first[:1].isupper() or first.lower() in ("the", "a", "an") else None
+    if not (first.lower() in _SUBJECT_OPENERS or first[:1].isdigit() or _is_name_tok(first)):
+        return None
+    for k, word in enumerate(words):
+        low = word.lower()
+        if low in cues.CLAUSE_WORDS or low in cues.PRONOUNS or low in cues.AUX or low in cues.RELATIVES:
+            return None
+        if k and low in cues.ALL_VERBS and not word[:1].isupper():
+            return None  # "The group says X said": a cue verb inside is a clause of its own
+        if low.endswith("ing") and not word[:1].isupper():
+            return None  # "X began taking calls": a verb phrase
+        if low.endswith("ed") and k + 1 < len(words) and words[k + 1].lower() in _SUBJECT_OPENERS:
+            return None  # "the campaign released an ad showing": a finite verb and its object
+        if low.split("’")[0].split("'")[0] in cues.PRONOUNS:
+            return None  # "It's worth noting"
+        if not (
+            _np_word(word)
+            or low in cues.CONNECTORS
+            or _noun_like(word)
+            or word[:1].isdigit()
+            or low in _SUBJECT_OPENERS
+            or word in "%$"
+            or (k > 1 and low.endswith("ed"))
+        ):
+            return None  # a finite verb or a clause word: not a noun phrase
+    return j
+
+
+# Words that end a clause leftwards: the subject of a cue starts after them.
+_BOUNDARY_WORDS = frozenset(
+    "that when while because if after before since although though so where whereas until unless "
+    "once but as".split()
+)
+_SUBJECT_OPENERS = frozenset(
+    "the a an this these those some many most all both each several few two three four five six "
+    "seven eight nine ten dozens hundreds thousands his her their its our other another every no "
+    "one none half".split()
+)
+
+
+def _clause_boundary(tok: str) -> bool:
+    return tok in (",", ";", ":", "—", "–", "(", ")", "“", "”", '"', "-") or tok in _BOUNDARY_WORDS
 
 
 def _segment_start(toks: list[tuple[int, int, str]], j: int) -> bool:
@@ -265,18 +304,23 @@ def _appositive_chain(toks: list[tuple[int, int, str]], i: int) -> tuple[int, in
     end = toks[i][0]
     comma = i
     subject: int | None = None
-    for _ in range(5):
+    for _ in range(6):
         seg_start = comma - 1
         while seg_start >= 0 and toks[seg_start][2] not in (",", ";", ":", "“", "”", '"', "—"):
             seg_start -= 1
         first = seg_start + 1
+        at_start = seg_start < 0
+        adverbial = first < comma and toks[first][2].lower() in cues.PREPOSITIONS
+        if adverbial and (at_start or subject is not None):
+            break  # "In a statement, X, the ..., said": an adverbial opens the sentence
         while first < comma and toks[first][2] in cues.NOT_NAMES:
             first += 1  # "But Megan Hester, ..., said"
         seg = [t[2] for t in toks[first:comma]]
         if not seg:
             break
-        at_start = seg_start < 0
-        if _looks_np(seg, loose=at_start):
+        if adverbial:
+            pass  # "X, at a briefing, said": a parenthetical adverbial inside the chain
+        elif _looks_np(seg, loose=at_start):
             subject = first
         elif not _appositive_like(seg):
             break
@@ -335,15 +379,37 @@ def np_right(masked: str, pos: int, end: int, appositive: bool = True) -> tuple[
     if j == 0 or not _has_head([t[2] for t in toks[:j]]):
         return None
     stop = toks[j - 1][1]
+    if j < len(toks) and toks[j][2] == "(":  # "said Rep. Ann Fox (D-Ore.), the ..."
+        close = next((k for k in range(j + 1, min(len(toks), j + 9)) if toks[k][2] == ")"), None)
+        if close is not None:
+            j = close + 1
+            stop = toks[close][1]
     # An appositive description after the name runs to the next comma or the sentence end.
     if appositive and j < len(toks) and toks[j][2] == ",":
         k = j + 1
-        while k < len(toks) and toks[k][2] not in (",", ";", "—", "“", '"', ".", "?", "!"):
+        while k < len(toks) and toks[k][2] not in _SEGMENT_END:
             k += 1
         nxt = toks[j + 1][2] if j + 1 < len(toks) else ""
-        if k > j + 1 and (nxt.lower() in cues.APPOSITIVE_OPENERS or nxt.islower()):
-            stop = toks[k - 1][1]
+        described = toks[j - 1][2].islower() and all(_is_name_tok(t[2]) for t in toks[j + 1 : k])
+        role = k > j + 1 and role_core(masked[toks[j + 1][0] : toks[k - 1][1]]).split()[-1] in cues.ROLES
+        if k > j + 1 and (nxt.lower() in cues.APPOSITIVE_OPENERS or nxt.islower() or described or role):
+            stop = toks[k - 1][1]  # "..., the director of X" or "the deputy governor, Tobias Wren"
+            stop = _relative_after(toks, k, stop)
     return (toks[0][0], stop)
+
+
+_SEGMENT_END = frozenset((",", ";", "—", "“", '"', ".", "?", "!"))
+
+
+def _relative_after(toks: list[tuple[int, int, str]], k: int, stop: int) -> int:
+    """End of a relative clause that follows an appositive ("..., a lawyer in Virginia, who
+    introduced him to ..."): it describes the speaker too."""
+    if k + 1 < len(toks) and toks[k][2] == "," and toks[k + 1][2].lower() in ("who", "whose"):
+        end = k + 2
+        while end < len(toks) and toks[end][2] not in _SEGMENT_END:
+            end += 1
+        return toks[end - 1][1]
+    return stop
 
 
 def skip_adverbials(masked: str, pos: int, end: int) -> int:
@@ -355,12 +421,18 @@ def skip_adverbials(masked: str, pos: int, end: int) -> int:
 
 
 def strip_aux_left(masked: str, lo: int, hi: int) -> int:
-    """Position after the last token before ``hi`` that is not an auxiliary or adverb."""
-    toks = list(_TOKEN.finditer(masked, max(lo, hi - 80), hi))
-    i = len(toks) - 1
-    while i >= 0 and toks[i].group() in cues.AUX:
-        i -= 1
-    return toks[i].end() if i >= 0 else lo
+    """Position after the last token before ``hi`` that is not an auxiliary, an adverb or a
+    time phrase ("Trump this week said", "Sanders on Tuesday said")."""
+    while True:
+        toks = list(_TOKEN.finditer(masked, max(lo, hi - 80), hi))
+        i = len(toks) - 1
+        while i >= 0 and toks[i].group() in cues.AUX:
+            i -= 1
+        end = toks[i].end() if i >= 0 else lo
+        when = _TIME_LEFT.search(masked, max(lo, end - 40), end)
+        if when is None or when.start() <= lo:
+            return end
+        hi = when.start()
 
 
 # --- splitting source phrases -------------------------------------------------------------------
@@ -383,11 +455,11 @@ class Source:
         "secretary" for "press secretary of the president")."""
         if not self.description:
             return None
-        words = _core(self.description).lower().split()
+        words = role_core(self.description).lower().split()
         return words[-1] if words else None
 
 
-def _core(description: str) -> str:
+def role_core(description: str) -> str:
     """A description without its prepositional tail ("press secretary of X" -> "press
     secretary"), when a lower-case role word comes before the preposition."""
     m = _ROLE_PP.search(description)
@@ -398,25 +470,39 @@ def parse_source(text: str) -> Source:
     """Split a speaker noun phrase into name/title, description or pronoun (see ``Source``)."""
     text = _PAREN.sub("", text).strip(' ,;:.—–-"“”')
     low = text.lower()
+    low = _PRONOUN_OF.get(low, low)  # "his claim that ...": the possessor is "he"
     if low in cues.PRONOUNS:
         return Source(text, pronoun=low)
     carried = _carrier_author(text)
     if carried is not None:
         return parse_source(carried)
     main, _, appositive = text.partition(", ")
-    core = _core(main)
-    if core != main and core.split()[-1].lower() in cues.ROLES:
-        return Source(text, description=_strip_det(main))  # "the secretary of the president"
-    name, title = _split_name(main)
-    if name is None and appositive:
-        name2, title2 = _split_name(appositive)
-        if name2 is not None:  # "the press secretary, Dmitry Peskov"
-            return Source(text, name=name2, title=_strip_det(main) or title2)
+    name, title = _name_of(main)
     if name is None:
-        return Source(text, description=_strip_det(main) or None)
+        first, _, rest = appositive.partition(", ")
+        named = split_name(first) if first[:1].isupper() else (None, None)
+        if named[0] is not None:  # "the press secretary, Dmitry Peskov(, who ...)"
+            title = ", ".join(t for t in (strip_det(main) or named[1], rest) if t)
+            return Source(text, name=named[0], title=title or None)
+        return Source(text, description=strip_det(main) or None)
     if appositive and _describes(appositive):
-        title = _strip_det(appositive.rstrip(", ")) or title
+        described = strip_det(appositive.rstrip(", "))  # "Rep. Ann Fox, the ranking member"
+        title = f"{title}, {described}" if title and described else described or title
     return Source(text, name=name, title=title)
+
+
+def _name_of(phrase: str) -> tuple[str | None, str | None]:
+    """(name, title) of a phrase, or (None, None) for a description, including a role with a
+    named complement ("a spokeswoman for Hillary Clinton" is not Hillary Clinton)."""
+    core = role_core(phrase)
+    last = core.split()[-1] if core.split() else ""
+    if (
+        core != phrase
+        and last.lower() in cues.ROLES
+        and (last.islower() or last.lower() not in cues.ORG_HEADS)
+    ):
+        return None, None
+    return split_name(phrase)
 
 
 def _describes(appositive: str) -> bool:
@@ -425,7 +511,7 @@ def _describes(appositive: str) -> bool:
     return bool(words) and (
         words[0].lower() in ("the", "a", "an", "his", "her", "its", "their")
         or words[0].islower()
-        or _core(appositive).split()[-1].lower() in cues.ROLES
+        or role_core(appositive).split()[-1].lower() in cues.ROLES
     )
 
 
@@ -440,12 +526,17 @@ def _carrier_author(text: str) -> str | None:
     return None
 
 
-def _strip_det(text: str) -> str:
+def _is_title(tok: str) -> bool:
+    low = tok.lower()
+    return low in cues.TITLES or low.rstrip(".") in cues.TITLES or tok in _SENTENCE_OPENERS
+
+
+def strip_det(text: str) -> str:
     return _LEADING_DET.sub("", text.strip()).strip()
 
 
 @lru_cache(maxsize=8192)  # pure; names recur within and across articles
-def _split_name(phrase: str) -> tuple[str | None, str | None]:
+def split_name(phrase: str) -> tuple[str | None, str | None]:
     """(name, title) when ``phrase`` ends in a proper name; (None, None) for a description."""
     words = phrase.split()
     if not words:
@@ -453,16 +544,17 @@ def _split_name(phrase: str) -> tuple[str | None, str | None]:
     last = words[-1]
     if not last[:1].isupper() and not last[:1].isdigit():
         return None, None  # the head is a common noun: a description
-    runs = list(_NAME_RUN.finditer(phrase))
+    runs = list(NAME_RUN.finditer(phrase))
     if not runs:
         return None, None
     run = runs[-1]
     tokens = run.group().split()
     cut = 0
     for i, tok in enumerate(tokens):
-        if tok.lower().rstrip(".") in cues.TITLES or tok.lower() in cues.TITLES:
+        # A title word ends the title unless it is the surname after a given name ("Charlie King").
+        if _is_title(tok) and (i < len(tokens) - 1 or i == cut or _is_title(tokens[i - 1])):
             cut = i + 1
-    while cut < len(tokens) and tokens[cut] in _SENTENCE_OPENERS:
+    while cut < len(tokens) and (tokens[cut] in _SENTENCE_OPENERS or tokens[cut] in cues.NOT_NAMES):
         cut += 1
     name_tokens = tokens[cut:]
     if name_tokens and name_tokens[0] in _NAME_CONNECT:
@@ -474,198 +566,6 @@ def _split_name(phrase: str) -> tuple[str | None, str | None]:
         return None, None
     if all(tok in _DATES or tok[:1].isdigit() for tok in name_tokens):
         return None, None
-    name = _POSSESSIVE.sub("", " ".join(name_tokens))
+    name = POSSESSIVE.sub("", " ".join(name_tokens))
     title = (phrase[: run.start()] + " ".join(tokens[:cut])).strip()
-    return name, (_strip_det(title) or None)
-
-
-def _appositive_words(phrase: str) -> list[str]:
-    """Head words of an appositive ("press secretary" of "press secretary of the president
-    said ..."): up to a preposition, a verb or a clause word."""
-    out: list[str] = []
-    for word in _core(phrase).lower().split():
-        if word in _APPOSITIVE_STOP or word in cues.ALL_VERBS:
-            break
-        out.append(word)
-    return out
-
-
-def _title_before(text: str, pos: int) -> list[str]:
-    """Role words written right before a name ("Kremlin spokesman" in "... spokesman Peskov")."""
-    words = text[max(0, pos - 60) : pos].split()
-    if words and words[-1].endswith(",") and words[-1].rstrip(",").lower() in cues.ROLES:
-        words[-1] = words[-1].rstrip(",")  # "his French counterpart, Emmanuel Macron"
-    out: list[str] = []
-    for word in reversed(words):
-        low = word.lower().strip(",.’'")
-        if not (low in cues.ROLES or low in cues.MODIFIERS or low in cues.TITLES) or word[-1] in ",.":
-            break
-        if low not in ("the", "a", "an"):
-            out.append(low)
-    return out
-
-
-@lru_cache(maxsize=8192)
-def is_org(name: str) -> bool:
-    """Whether a name looks like an institution rather than a person."""
-    words = name.lower().split()
-    return bool(words) and (words[-1] in _ORG_HEADS or name.isupper() or len(words) > 4)
-
-
-class Resolver:
-    """Resolves sources within one article; see the module docstring."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._fullest: dict[str, str] = {}  # name as written -> fullest form (cache)
-        self._orgs: list[str] = []  # institution names, in order seen
-        self._descs: list[str] = []  # descriptions used as sources ("Russian foreign ministry")
-        # (position, head words of its titles, all title words, name)
-        self._titled: list[tuple[int, frozenset[str], frozenset[str], str]] = []
-        self._scanned = False
-        self._last_person: str | None = None
-        self._last_group: str | None = None
-        self._last: str | None = None
-
-    def _scan(self) -> None:
-        """Collect names with their titles and appositives from the whole article, once, the
-        first time a description needs them (most articles never do)."""
-        if self._scanned:
-            return
-        self._scanned = True
-        text = self._text
-        for m in _NAME_RUN.finditer(text):
-            phrase = m.group()
-            if not self._worth_scanning(text, m.start(), m.end(), phrase):
-                continue
-            name, title = _split_name(phrase)
-            if name is None or name.count(" ") > 4:
-                continue  # a title-case headline, not a name
-            title_words = _title_before(text, m.start())  # nearest first: its head is [0]
-            heads = title_words[:1]
-            if title:
-                words = title.lower().replace(".", "").split()
-                title_words += words
-                heads += words[-1:]
-            app = _APPOSITIVE.match(text, m.end())
-            if app:
-                words = _appositive_words(app.group(1))
-                title_words += words
-                heads += words[-1:]
-            if is_org(name):
-                self._orgs.append(name)
-            if title_words:
-                self._titled.append((m.start(), frozenset(heads), frozenset(title_words), name))
-
-    @staticmethod
-    def _worth_scanning(text: str, start: int, end: int, phrase: str) -> bool:
-        """Whether a name can tell a description anything: an institution, or a titled name
-        ("Kremlin spokesman Peskov", "President Putin", "Peskov, the spokesman")."""
-        if text.startswith(", ", end) and _APPOSITIVE.match(text, end):
-            return True
-        if phrase[phrase.rfind(" ") + 1 :].lower() in _ORG_HEADS:
-            return True
-        if " " in phrase and any(w.lower() in cues.TITLES for w in phrase.split()[:-1]):
-            return True
-        space = text.rfind(" ", max(0, start - 30), start - 1)
-        before = text[space + 1 : start].strip(" ,").lower()
-        return before in cues.ROLES or before in cues.TITLES
-
-    def resolve(self, source: Source, pos: int) -> tuple[str | None, str | None]:
-        """(speaker, title) for ``source`` mentioned at ``pos``; remembers it for pronouns."""
-        if source.pronoun is not None:
-            return self._pronoun(source.pronoun), None
-        if source.name is not None:
-            name = self.fullest(source.name)
-            self._remember(name)
-            return name, source.title
-        desc = source.description or source.text
-        if source.head in cues.CARRIERS and self._last is not None:
-            return self._last, desc  # "according to the statement": the last source's statement
-        found = self._describe(desc, pos)
-        if found is not None:
-            self._remember(found)
-            return found, desc
-        if any(w[:1].isupper() for w in desc.split()):
-            self._descs.append(desc)  # "Russian foreign ministry": later "the ministry"
-        self._last_group = self._last = desc
-        return desc, None
-
-    def fullest(self, name: str) -> str:
-        """The fullest form of a name in the article: for a person the most frequent
-        multi-word form ending in the same surname, the longer on a tie ("Peskov" -> "Dmitry
-        Peskov", not a one-off "Crooked Hillary Clinton"); for an institution the longest
-        capitalised form ending in it ("Foreign Ministry" -> "Russian Foreign Ministry")."""
-        if name not in self._fullest:
-            self._fullest[name] = self._find_fullest(name)
-        return self._fullest[name]
-
-    def _find_fullest(self, name: str) -> str:
-        words = name.split()
-        if not words:
-            return name
-        org = is_org(name)
-        tail = name if org else words[-1]
-        counts: dict[str, int] = {}
-        text = self._text
-        at = text.find(tail)
-        while at >= 0:
-            end = at + len(tail)
-            prefix = _NAME_PREFIX.search(text, max(0, at - 60), at)
-            at = text.find(tail, end)
-            if prefix is None or (end < len(text) and (text[end].isalnum() or text[end] in "-")):
-                continue
-            form = text[prefix.start() : end] if org else _split_name(text[prefix.start() : end])[0]
-            if form is None or (not org and (len(form.split()) < 2 or is_org(form))):
-                continue
-            form = _POSSESSIVE.sub("", form)
-            counts[form] = counts.get(form, 0) + 1
-        best = max(counts, key=lambda f: (counts[f], len(f.split())), default=name)
-        return best if len(best.split()) > len(words) else name
-
-    def _describe(self, desc: str, pos: int) -> str | None:
-        """The entity a description refers to: the latest named entity whose title has the
-        description's head noun and no clashing qualifier ("the Russian spokesman"), else an
-        institution with that head ("the ministry" -> "Russian foreign ministry")."""
-        core = _core(desc).split()
-        words = [w.strip(",.").lower() for w in core]
-        if not words:
-            return None
-        head = words[-1]
-        if head.endswith("s") and not head.endswith("ss"):
-            return None  # "officials", "sources": a group, not one entity named earlier
-        self._scan()
-        quals = {w for w in words[:-1] if w not in cues.MODIFIERS}
-        quals |= {w.lower() for w in core[:-1] if w[:1].isupper()} - {"the", "a", "an"}
-        best: tuple[int, int, str] | None = None
-        for tpos, heads, title_words, name in self._titled:
-            if tpos > pos:
-                continue
-            score = 2 * (head in heads) + len(quals & title_words)
-            score -= len(quals - title_words) if head in heads else 0
-            if score >= 1 and (best is None or (score, tpos) >= best[:2]):
-                best = (score, tpos, name)
-        if best is not None and (best[0] >= 2 or head in _PERSON_ROLES):
-            return self.fullest(best[2])
-        for org in reversed(self._descs + self._orgs):
-            org_words = org.lower().split()
-            if org_words[-1] == head and (not quals or quals & set(org_words)):
-                return org
-        return None
-
-    def _remember(self, name: str) -> None:
-        """The latest source, for pronouns: a person for "he"/"she", a group for "they"/"it"."""
-        self._last = name
-        if is_org(name):
-            self._last_group = name
-        elif len(name.split()) == 1 and self.fullest(name) == name:
-            self._last_group = self._last_person = name  # "Ricci" or "Moscow": either may follow
-        else:
-            self._last_person = name
-
-    def _pronoun(self, pronoun: str) -> str | None:
-        if pronoun in cues.PERSON_PRONOUNS or pronoun in ("i",):
-            return self._last_person
-        if pronoun in ("they", "it", "we"):
-            return self._last_group
-        return None
+    return name, (strip_det(title) or None)

@@ -1,10 +1,18 @@
-"""Article extraction from HTML: main text and metadata, via trafilatura."""
+"""Article extraction from HTML: main text and metadata, via trafilatura.
+
+Contract: every metadata field is None unless the page states it. In particular the publication
+date comes only from the page's markup or URL, never from the clock, and the canonical URL only
+from a ``<link rel="canonical">`` that resolves to an http(s) URL.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,12 +25,21 @@ class Extracted:
     canonical_url: str | None
     language: str | None
     authors: str | None
+    published_at: str | None = None  # ISO 8601 date
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted | None:
-    """Main text and metadata of an article page, or None when no article text is found."""
+    """Main text and metadata of an article page, or None when no article text is found.
+
+    ``url`` is where the page came from: relative canonical links resolve against it.
+    """
+    tree = load_html(html)
+    if tree is None:
+        return None
+    # Read before extraction: trafilatura prunes the tree.
+    canonical, declared_language = canonical_link(tree, url), page_language(tree)
     doc = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -36,7 +53,31 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
         text=doc.text,
         title=doc.title or None,
         site_name=doc.sitename or None,
-        canonical_url=doc.url or None,
-        language=doc.language or None,
+        canonical_url=canonical,
+        language=declared_language or doc.language or None,
         authors=doc.author or None,
+        published_at=doc.date or None,
     )
+
+
+def canonical_link(tree: HtmlElement, base: str | None) -> str | None:
+    """The page's ``<link rel="canonical">`` as an absolute http(s) URL, or None."""
+    for link in tree.iterfind(".//link[@rel][@href]"):
+        if "canonical" not in str(link.get("rel", "")).lower().split():
+            continue
+        href = urljoin(base or "", str(link.get("href", "")).strip())
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return href
+        return None
+    return None
+
+
+def page_language(tree: HtmlElement) -> str | None:
+    """The primary language subtag the page declares (``<html lang>``, Content-Language), lower case."""
+    declared = tree.get("lang") or tree.get("xml:lang")
+    if not declared:
+        meta = tree.find(".//meta[@http-equiv='content-language']")
+        declared = meta.get("content") if meta is not None else None
+    primary = str(declared or "").strip().split(",")[0].replace("_", "-").split("-")[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None

@@ -12,17 +12,35 @@ changes nothing; ``search`` never passes user text to FTS5 as query syntax.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shared.records import ArticleDoc, ClaimGroup
+from services.indexer.backend import (
+    MARK_END,
+    MARK_START,
+    MAX_CLUSTER_MEMBERS,
+    MAX_QUERY_CHARS,
+    ArticleView,
+    ClaimHit,
+    ClaimView,
+    ClusterView,
+    FacetValue,
+    SearchPage,
+    SearchRequest,
+    marks_to_html,
+    published_day,
+)
+from shared.records import ArticleDoc, ClaimGroup, Record
+from shared.worker import WriteRejection
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -109,6 +127,8 @@ class SqliteIndex:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        # The same day function as the OpenSearch backend's ``published_day`` field.
+        self._db.create_function("cw_day", 1, published_day, deterministic=True)
 
     def close(self) -> None:
         with self._lock:
@@ -196,6 +216,91 @@ class SqliteIndex:
             row = self._db.execute("SELECT * FROM articles WHERE article_id = ?", (article_id,)).fetchone()
         return dict(row) if row else None
 
+    def query(self, req: SearchRequest) -> SearchPage:
+        """Search claims with filters, facets, highlighting and paging (see ``backend``)."""
+        match = _match_expression(req)
+        where, args = _filter_clauses(req)
+        if match:
+            base = "FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid"
+            where.insert(0, "claims_fts MATCH ?")
+            args.insert(0, match)
+        else:
+            base = "FROM claims c"
+        base += " LEFT JOIN articles a ON a.article_id = c.article_id"
+        if where:
+            base += " WHERE " + " AND ".join(where)
+        words = bool(fts_query(req.query[:MAX_QUERY_CHARS]))
+        order = "bm25(claims_fts), c.claim_id" if words else "c.published_at DESC, c.claim_id"
+        hl = (
+            f"highlight(claims_fts, 0, '{MARK_START}', '{MARK_END}')" if words and req.highlight else "c.text"
+        )
+        sql = f"""SELECT c.*, a.language AS language, {hl} AS hl,
+                  (SELECT COUNT(*) FROM claims m WHERE m.cluster_id = c.cluster_id) AS size,
+                  (SELECT json_group_array(DISTINCT m.outlet) FROM claims m
+                   WHERE m.cluster_id = c.cluster_id AND m.outlet IS NOT NULL) AS outlets
+                  {base} ORDER BY {order} LIMIT ? OFFSET ?"""
+        with self._lock:
+            rows = self._db.execute(sql, [*args, req.limit, req.offset]).fetchall()
+            total = self._db.execute(f"SELECT COUNT(*) {base}", args).fetchone()[0]
+            facets = {f: self._facet(f, base, args, req.facet_size) for f in req.facets}
+        return SearchPage(
+            total=total, page=req.page, size=req.size, hits=[_claim_hit(r) for r in rows], facets=facets
+        )
+
+    def _facet(self, name: str, base: str, args: list[Any], size: int) -> list[FacetValue]:
+        column = {"speaker": "c.speaker", "outlet": "c.outlet", "kind": "c.kind"}[name]
+        where = " AND " if " WHERE " in base else " WHERE "
+        sql = f"""SELECT {column} AS value, COUNT(*) AS n {base}{where}{column} IS NOT NULL
+                  GROUP BY {column} ORDER BY n DESC, value LIMIT ?"""
+        return [FacetValue(value=r[0], count=r[1]) for r in self._db.execute(sql, [*args, size])]
+
+    def cluster(self, cluster_id: str) -> ClusterView | None:
+        """The cluster's members in order of first appearance, its outlets and first/last seen."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM claims WHERE cluster_id = ? ORDER BY {_FIRST_SEEN_ORDER} LIMIT ?",
+                (cluster_id, MAX_CLUSTER_MEMBERS),
+            ).fetchall()
+            count = self._db.execute("SELECT COUNT(*) FROM claims WHERE cluster_id = ?", (cluster_id,))
+            total = count.fetchone()[0]
+            outlets = self._db.execute(
+                "SELECT DISTINCT outlet FROM claims WHERE cluster_id = ? AND outlet IS NOT NULL "
+                "ORDER BY outlet",
+                (cluster_id,),
+            ).fetchall()
+        if not rows:
+            return None
+        dated = [r["published_at"] for r in rows if r["published_at"]]
+        return ClusterView(
+            cluster_id=cluster_id,
+            canonical_text=rows[0]["text"],
+            speaker=rows[0]["speaker"],
+            count=total,
+            outlets=[o[0] for o in outlets],
+            first_seen=dated[0] if dated else None,
+            last_seen=dated[-1] if dated else None,
+            members=[_claim_view(r) for r in rows],
+        )
+
+    def article_view(self, article_id: str) -> ArticleView | None:
+        """The article and the claims indexed for it, in text order."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+            claims = self._db.execute(
+                "SELECT * FROM claims WHERE article_id = ? ORDER BY span_start, claim_id", (article_id,)
+            ).fetchall()
+        if row is None:
+            return None
+        return ArticleView(
+            **{
+                k: row[k]
+                for k in ("article_id", "url", "outlet", "title", "published_at", "language", "text")
+            },
+            claim_count=row["claim_count"],
+            claim_ids=json.loads(row["claim_ids"]),
+            claims=[_claim_view(c) for c in claims],
+        )
+
     def latencies(self) -> list[float]:
         """Seconds from submission to indexing, per article."""
         with self._lock:
@@ -203,6 +308,130 @@ class SqliteIndex:
                 "SELECT indexed_ts - submitted_ts FROM articles WHERE submitted_ts IS NOT NULL"
             ).fetchall()
         return [r[0] for r in rows]
+
+
+# First appearance: publication day (undated last), then submission time, then claim id.
+_FIRST_SEEN_ORDER = (
+    "cw_day(published_at) IS NULL, cw_day(published_at), submitted_ts IS NULL, submitted_ts, claim_id"
+)
+
+
+def _match_expression(req: SearchRequest) -> str:
+    """The FTS5 expression for the words and the speaker filter; empty when neither is given."""
+    words = fts_query(req.query[:MAX_QUERY_CHARS])
+    name = fts_query(req.filters.speaker[:MAX_QUERY_CHARS]) if req.filters.speaker else ""
+    if words and name:  # FTS5 wants an explicit AND before a parenthesised column filter
+        return f"({words}) AND (speaker : ({name}))"
+    return words or (f"speaker : ({name})" if name else "")
+
+
+def _filter_clauses(req: SearchRequest) -> tuple[list[str], list[Any]]:
+    f = req.filters
+    where: list[str] = []
+    args: list[Any] = []
+    for clause, value in (
+        ("c.outlet = ?", f.outlet),
+        ("c.kind = ?", f.kind),
+        ("a.language = ?", f.language),
+        ("cw_day(c.published_at) >= ?", f.date_from.isoformat() if f.date_from else None),
+        ("cw_day(c.published_at) <= ?", f.date_to.isoformat() if f.date_to else None),
+    ):
+        if value:
+            where.append(clause)
+            args.append(value)
+    return where, args
+
+
+def _claim_hit(r: sqlite3.Row) -> ClaimHit:
+    return ClaimHit(
+        claim_id=r["claim_id"],
+        article_id=r["article_id"],
+        kind=r["kind"],
+        speaker=r["speaker"],
+        speaker_title=r["speaker_title"],
+        text=r["text"],
+        highlighted=marks_to_html(r["hl"]),
+        outlet=r["outlet"],
+        published_at=r["published_at"],
+        language=r["language"],
+        cluster_id=r["cluster_id"],
+        cluster_size=r["size"] if r["cluster_id"] else 1,
+        cluster_outlets=sorted(json.loads(r["outlets"])) if r["cluster_id"] else [r["outlet"]],
+    )
+
+
+def _claim_view(r: sqlite3.Row) -> ClaimView:
+    keys = ("claim_id", "article_id", "kind", "speaker", "text", "outlet", "published_at", "cluster_id")
+    return ClaimView(**{k: r[k] for k in keys})
+
+
+class SqliteBackend:
+    """``IndexBackend`` over ``SqliteIndex``: the blocking calls run in a worker thread.
+
+    SQLite has no per-document failures in normal operation; a record SQLite cannot store at all
+    (an integer beyond 64 bits, say) fails the batch, which is then written record by record so
+    that only the offending records are rejected. Operational errors (locked, disk full) raise.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.index: SqliteIndex | None = None
+
+    def _open(self) -> SqliteIndex:
+        if self.index is None:
+            self.index = SqliteIndex(self.path)
+        return self.index
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self._open)
+
+    async def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
+            self.index = None
+
+    async def write(
+        self, articles: Sequence[ArticleDoc], groups: Sequence[ClaimGroup]
+    ) -> list[WriteRejection]:
+        return await asyncio.to_thread(self._write, articles, groups)
+
+    def _write(self, articles: Sequence[ArticleDoc], groups: Sequence[ClaimGroup]) -> list[WriteRejection]:
+        index = self._open()
+        try:
+            index.write(articles, groups)
+            return []
+        except (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError, ValueError):
+            pass
+        rejected = []
+        records: list[Record] = [*articles, *groups]
+        for rec in records:
+            try:
+                if isinstance(rec, ArticleDoc):
+                    index.write([rec], [])
+                elif isinstance(rec, ClaimGroup):
+                    index.write([], [rec])
+            except (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError, ValueError) as exc:
+                rejected.append(WriteRejection(rec, "index-rejected", f"{type(exc).__name__}: {exc}"))
+        return rejected
+
+    async def search(self, request: SearchRequest) -> SearchPage:
+        return await asyncio.to_thread(self._open().query, request)
+
+    async def cluster(self, cluster_id: str) -> ClusterView | None:
+        return await asyncio.to_thread(self._open().cluster, cluster_id)
+
+    async def article(self, article_id: str) -> ArticleView | None:
+        return await asyncio.to_thread(self._open().article_view, article_id)
+
+    async def counts(self) -> dict[str, int]:
+        return await asyncio.to_thread(self._open().counts)
+
+    async def healthy(self) -> bool:
+        try:
+            await self.counts()
+        except sqlite3.Error:
+            return False
+        return True
 
 
 def _article_row(a: ArticleDoc, now: float) -> dict[str, Any]:

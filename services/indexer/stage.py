@@ -1,33 +1,54 @@
-"""Indexer: the sink. Article documents and clustered claims in, upserted into the index."""
+"""Indexer: the sink. Article documents and clustered claims in, upserted into the index.
+
+The backend comes from the settings (``backend.open_backend``): the embedded SQLite index by
+default, OpenSearch when ``opensearch_url`` is set. ``write`` raises while the index is
+unreachable (the runner retries and stops consuming) and returns the records the index refused
+for good (the runner dead-letters them).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 
-from services.indexer.sqlite_index import SqliteIndex
+from services.indexer.backend import IndexBackend, IndexUnavailable, open_backend
 from shared.records import ArticleDoc, ClaimGroup, Record
+from shared.settings import Settings
 from shared.topics import CLUSTERED_CLAIMS, EXTRACTED_ARTICLES
-from shared.worker import Sink
+from shared.worker import Sink, WriteRejection
+
+log = logging.getLogger(__name__)
 
 
 class Indexer(Sink):
     name = "indexer"
     sources = ((EXTRACTED_ARTICLES, ArticleDoc), (CLUSTERED_CLAIMS, ClaimGroup))
-    index: SqliteIndex | None = None
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.index: IndexBackend | None = None
+        self._lock = asyncio.Lock()
 
     async def start(self) -> None:
-        self.index = SqliteIndex(self.settings.index_file)
+        if self.index is None:
+            self.index = open_backend(self.settings)
+        try:
+            await self.index.start()
+        except IndexUnavailable as exc:  # not fatal: the first write retries until it is back
+            log.warning("index not reachable at start-up: %s", exc)
 
     async def stop(self) -> None:
         if self.index is not None:
-            self.index.close()
+            await self.index.close()
 
-    async def write(self, records: Sequence[Record]) -> None:
+    async def write(self, records: Sequence[Record]) -> list[WriteRejection]:
         if self.index is None:
             await self.start()
         assert self.index is not None
         articles = [r for r in records if isinstance(r, ArticleDoc)]
         groups = [r for r in records if isinstance(r, ClaimGroup)]
-        # SQLite blocks; keep the event loop free for the consumer and producer.
-        await asyncio.to_thread(self.index.write, articles, groups)
+        # The two source agents write concurrently; one batch at a time keeps the stale-claim
+        # and cluster bookkeeping of one batch from interleaving with another's.
+        async with self._lock:
+            return await self.index.write(articles, groups)

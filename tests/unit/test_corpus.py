@@ -19,7 +19,7 @@ QUOTE = re.compile(r"[“\"]([^”\"]{30,}?)[,.]?[”\"]")
 
 @pytest.fixture(scope="module")
 def articles() -> list[dict[str, object]]:
-    return list(generate(300))
+    return list(generate(200))
 
 
 def texts(docs: list[dict[str, object]]) -> Iterator[str]:
@@ -77,8 +77,10 @@ def test_articles_look_like_news(articles: list[dict[str, object]]) -> None:
         lines = text.split("\n")
         assert all(line.strip() for line in lines)
         assert 12 <= len(lines) <= 32
-        attributions = len(re.findall(r"[“\"][A-Z]| said| according to| denied| warned| added", text, re.I))
-        assert attributions >= 8
+        attributions = re.findall(
+            r"[“\"][A-Z]| (?:said|told|added|warned|insisted|argued|denied|rejected|dismissed)\b", text
+        )
+        assert len(attributions) + text.count("According to") >= 8
     corpus_text = "\n".join(texts(articles))
     for mark in ("“", '"', "\u00a0", " said that ", "According to ", "denied", "warned that"):
         assert mark in corpus_text
@@ -94,32 +96,29 @@ def test_outlet_boilerplate_repeats(articles: list[dict[str, object]]) -> None:
         assert any(len(line) > 20 for line in common), outlet
 
 
-def test_repeated_statements_occur_across_outlets() -> None:
-    docs = list(generate(300, CorpusSpec(syndicated_share=0.0)))
+def cross_outlet_quotes(spec: CorpusSpec, n: int = 150) -> int:
+    """How many quotes (30+ characters) appear verbatim in articles of two or more outlets."""
     outlets: dict[str, set[object]] = defaultdict(set)
-    for doc in docs:
+    for doc in generate(n, spec):
         assert isinstance(doc["text"], str)
         for quote in QUOTE.findall(doc["text"]):
             outlets[quote].add(doc["outlet"])
-    assert sum(len(o) >= 2 for o in outlets.values()) >= 20
+    return sum(len(o) >= 2 for o in outlets.values())
 
 
-def test_repeated_share_controls_repetition() -> None:
-    def distinct_share(share: float) -> float:
-        docs = list(generate(200, CorpusSpec(syndicated_share=0.0, repeated_share=share)))
-        quotes = [q for t in texts(docs) for q in QUOTE.findall(t)]
-        return len(set(quotes)) / len(quotes)
-
-    assert distinct_share(1.0) < distinct_share(0.0) - 0.2
+def test_repeated_statements_occur_across_outlets() -> None:
+    assert cross_outlet_quotes(CorpusSpec(syndicated_share=0.0)) >= 20
+    always = cross_outlet_quotes(CorpusSpec(syndicated_share=0.0, repeated_share=1.0))
+    assert always > 1.3 * cross_outlet_quotes(CorpusSpec(syndicated_share=0.0, repeated_share=0.0))
 
 
 def test_syndicated_copies_exist_only_when_asked() -> None:
-    docs = list(generate(300, CorpusSpec(syndicated_share=0.2)))
+    docs = list(generate(200, CorpusSpec(syndicated_share=0.2)))
     pairs = syndicated_pairs(docs)
     assert len(pairs) >= 10
     for j, i in pairs:
         assert docs[i]["text"] != docs[j]["text"]
-    assert syndicated_pairs(list(generate(300, CorpusSpec(syndicated_share=0.0)))) == []
+    assert syndicated_pairs(list(generate(200, CorpusSpec(syndicated_share=0.0)))) == []
 
 
 def test_spec_is_checked_eagerly() -> None:
@@ -146,6 +145,22 @@ def every_option(template: str) -> Iterator[str]:
         yield "".join(p if isinstance(p, str) else p[j % len(p)] for p in pieces)
 
 
+def templates(kind: corpus._Kind) -> tuple[str, ...]:
+    """Every template an event of ``kind`` may fill."""
+    generic = (
+        corpus.GENERIC_CON
+        + corpus.GENERIC_PRO
+        + corpus.GENERIC_GOV
+        + corpus.GENERIC_NEUTRAL
+        + corpus.GENERIC_LOCAL
+    )
+    said = kind.con + kind.pro + kind.gov + kind.neutral + kind.local + kind.acc_con + kind.acc_pro
+    lines = kind.headlines + kind.ledes + kind.facts + kind.background + kind.scenes + kind.closings
+    roles = tuple(r.appos for r in kind.roles) + tuple(r.desc for r in kind.roles)
+    tails: tuple[str, ...] = sum(corpus.TAILS.values(), ())
+    return generic + corpus.GENERIC_ACC_GOV + tails + said + lines + roles
+
+
 def test_every_template_fills() -> None:
     rng = random.Random(0)
     voice = {"we": "we", "our": "our", "are": "are", "have": "have", "do": "do", "were": "were"}
@@ -159,12 +174,7 @@ def test_every_template_fills() -> None:
             for key, template in variant:
                 ctx[key] = corpus._fill(template, ctx, rng)
             full = ctx | voice | figures | {"spokes": "spokesman"}
-            said = kind.con + kind.pro + kind.gov + kind.neutral + kind.local + kind.acc_con + kind.acc_pro
-            banks = corpus.GENERIC_CON + corpus.GENERIC_PRO + corpus.GENERIC_GOV + corpus.GENERIC_NEUTRAL
-            banks += corpus.GENERIC_LOCAL + corpus.GENERIC_ACC_GOV + sum(corpus.TAILS.values(), ())
-            lines = kind.headlines + kind.ledes + kind.facts + kind.background + kind.scenes + kind.closings
-            roles = tuple(r.appos for r in kind.roles) + tuple(r.desc for r in kind.roles)
-            for template in said + banks + lines + roles:
+            for template in templates(kind):
                 for text in every_option(template):
                     assert "{" not in text.format_map(full)
                 if " ~" in template:

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from services.extractor.attribution import find_quotes
 from services.extractor.extract import Claim, extract_claims
+from services.extractor.quotes import find_quotes
 from services.extractor.speakers import parse_source
 from shared.sentences import split_sentences
 

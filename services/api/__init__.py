@@ -1,0 +1,1 @@
+"""The search API and web page over the index (``claimwire api``)."""
