@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from services.cleaner.stage import clean_learning, policy
-from services.dedup.clusters import assign_clusters
+from services.dedup.clusters import ClusterState
 from services.extractor.stage import article_claims, group_claims, to_doc
 from services.fetcher.errors import FetchError
 from services.fetcher.fetch import Page, PageFetcher
@@ -35,9 +35,8 @@ class BatchResult:
 def run_batch(lines: Iterable[bytes], settings: Settings) -> BatchResult:
     """Run every stage over submission lines (JSON objects, the input topic's schema)."""
     result = BatchResult()
-    state: dict[str, object] = {}
+    clusters = ClusterState(table={}, window_s=settings.dedup_window_days * 86400)
     outlets: dict[str, dict[str, object]] = {}
-    window = settings.dedup_window_days * 86400
     for lineno, sub, ts in _submissions(lines, settings, result):
         try:
             page = None if (sub.text or sub.html) else asyncio.run(_fetch(sub.url or "", settings))
@@ -52,9 +51,15 @@ def run_batch(lines: Iterable[bytes], settings: Settings) -> BatchResult:
         result.articles.append(to_doc(cleaned, claims))
         by_id = {}
         for group in group_claims(cleaned, claims):
-            for c in assign_clusters(group, state, window_s=window).claims:
+            for c in clusters.assign(group)[0].claims:
                 by_id[c.claim_id] = c
         result.claims.extend(by_id[c.claim_id] for c in claims)
+    # Later claims may have merged clusters that earlier claims were given: point them at the
+    # surviving cluster, as the sink does when it reads a merge from the clusters topic.
+    result.claims = [
+        c.model_copy(update={"cluster_id": clusters.resolve(c.cluster_id)}) if c.cluster_id else c
+        for c in result.claims
+    ]
     return result
 
 

@@ -32,7 +32,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from services.cleaner.clean import warm_up
 from services.cleaner.stage import clean_article
-from services.dedup.clusters import assign_clusters
+from services.dedup.clusters import ClusterState
 from services.extractor.stage import article_claims, group_claims, to_doc
 from services.fetcher.stage import from_submission
 from services.indexer.sqlite_index import SqliteIndex
@@ -128,14 +128,13 @@ def _variants(groups: list[ClaimGroup], total: int) -> Iterator[ClaimGroup]:
 
 def bench_dedup(groups: list[ClaimGroup], stored: int) -> float:
     """Claims/s per core assigning the corpus's claims with ``stored`` claims already in state."""
-    state: dict[str, Any] = {}
-    window = 30 * 86400.0
+    state = ClusterState(table={}, window_s=365 * 86400.0)
     for g in _variants(groups, stored):
-        assign_clusters(g, state, window_s=window)
+        state.assign(g)
     probe = groups[: max(1, len(groups))]
 
     def assign_all() -> int:
-        return sum(len(assign_clusters(g, state, window_s=window).claims) for g in probe)
+        return sum(len(state.assign(g)[0].claims) for g in probe)
 
     return per_core(assign_all)
 

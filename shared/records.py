@@ -144,6 +144,25 @@ class ArticleDoc(ArticleMeta):
     removed: dict[str, int] = Field(default_factory=dict)
 
 
+class ClusterRecord(Record):
+    """Dedup → ``claims.clusters`` (compacted, keyed by cluster id): a cluster's latest state.
+
+    ``new_members`` are the claim ids that joined in this update (the sink accumulates them);
+    ``merged_into`` names the cluster this one was merged into, when a claim linked both.
+    """
+
+    cluster_id: str
+    block: str
+    speaker: str | None
+    text: str
+    first_seen: float
+    last_seen: float
+    count: int
+    outlets: list[str]
+    new_members: list[str] = Field(default_factory=list)
+    merged_into: str | None = None
+
+
 class DeadLetter(Record):
     """A message a stage could not process: why, where it came from, and its original bytes."""
 

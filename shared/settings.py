@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     fetch_allow_hosts: str = ""
     fetch_connect_timeout_s: float = Field(default=5.0, gt=0)
     # Whole request, body included: a server trickling bytes forever ends here.
-    fetch_deadline_s: float = Field(default=60.0, gt=0)
+    fetch_deadline_s: float = Field(default=30.0, gt=0)
     fetch_max_connections: int = Field(default=100, ge=1)
     fetch_per_host_concurrency: int = Field(default=2, ge=1)
     fetch_per_host_delay_s: float = Field(default=1.0, ge=0)
@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = Field(default=5, ge=0)
     fetch_retries: int = Field(default=2, ge=0)
     fetch_retry_base_s: float = Field(default=0.5, ge=0)
-    fetch_max_retry_after_s: float = Field(default=30.0, ge=0)
+    fetch_max_retry_after_s: float = Field(default=10.0, ge=0)
     fetch_respect_robots: bool = True
     fetch_robots_ttl_s: float = Field(default=3600.0, ge=0)
     fetch_host_down_after: int = Field(default=3, ge=1)

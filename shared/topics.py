@@ -5,6 +5,7 @@ The pipeline: ``articles.submitted`` → fetcher → ``articles.fetched`` → cl
 keyed by the block so dedup state partitions by speaker) → dedup → ``claims.clustered`` → indexer.
 The extractor also sends each article's document straight to the indexer on
 ``articles.extracted``: the body needs no dedup state, and skipping that hop saves work.
+Dedup publishes each touched cluster's state to the compacted ``claims.clusters``.
 Every stage sends what it cannot process to ``claimwire.deadletter``.
 """
 
@@ -32,6 +33,7 @@ CLEANED = TopicSpec("articles.cleaned", key="article id")
 EXTRACTED_ARTICLES = TopicSpec("articles.extracted", key="article id")
 EXTRACTED_CLAIMS = TopicSpec("claims.extracted", key="speaker block key")
 CLUSTERED_CLAIMS = TopicSpec("claims.clustered", key="speaker block key")
+CLUSTERS = TopicSpec("claims.clusters", key="cluster id", compacted=True)
 # Every page the fetcher saw (fetched or submitted as HTML), as an ``html`` Submission, so
 # articles can be re-extracted later (``claimwire replay``). Retained forever; compacted by article
 # id so a replay or a re-fetch replaces the page instead of piling up copies.
@@ -64,6 +66,7 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     EXTRACTED_ARTICLES,
     EXTRACTED_CLAIMS,
     CLUSTERED_CLAIMS,
+    CLUSTERS,
     DEADLETTER,
     RAW,
 )

@@ -40,7 +40,7 @@ def api(
 
 
 def opensearch_start() -> None:
-    """Fetch (first time) and start a local OpenSearch node; prints the URL to set as CLAIMWIRE_OPENSEARCH_URL."""
+    """Fetch (first time) and start a local OpenSearch node; set CLAIMWIRE_OPENSEARCH_URL to its URL."""
     node = local_opensearch(load_settings())
     started = opensearch.start(node)
     typer.echo(f"OpenSearch {'started' if started else 'already running'} at {node.url}")

@@ -1,63 +1,193 @@
-"""Claim clustering state: per speaker block, the clusters seen so far and how claims join them.
+"""Claim clusters: the same statement by the same source, across any number of articles.
 
-State is a mutable mapping ``block key -> list of cluster entries`` (plain JSON-able dicts, so
-a Faust table can hold it and a dict can stand in for it in batch mode). Decisions depend only
-on the order of claims within a block, and blocks are partitioned by key, so any number of
-workers reaches the same clusters as one.
+State lives in a mapping ``cluster id -> compact entry`` (a Faust table partitioned like the
+speaker-block-keyed input, or a dict in batch mode), so every worker owns the clusters of its
+blocks and any number of workers reaches the same clusters as one: decisions depend only on the
+order of claims within a block, which partitioning preserves.
+
+Candidates come from an in-memory LSH index (``lsh.py``) derived from that state: O(1)-ish per
+claim as the store grows; each candidate is then verified with the pair decision
+(``similarity.score_tokens``) and speaker compatibility. A claim matching several clusters
+merges them into the oldest (first seen, then id): deterministic whatever the worker count.
+Entries untouched for the window are evicted by periodic sweeps.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from services.dedup.lsh import band_keys
 from services.dedup.normalize import tokens
 from services.dedup.similarity import score_tokens
 from services.dedup.speakers import speakers_compatible
 from shared.ids import cluster_id
-from shared.records import Claim, ClaimGroup
+from shared.records import Claim, ClaimGroup, ClusterRecord
 
-Entry = dict[str, Any]  # {"id", "speaker", "text", "tokens", "first", "last", "n"}
-State = MutableMapping[str, Any]
-
-
-def assign_clusters(group: ClaimGroup, state: State, *, window_s: float) -> ClaimGroup:
-    """Give every claim of ``group`` a cluster id, updating ``state``; returns the new group.
-
-    A claim joins the best-scoring existing cluster in its block whose speaker is compatible
-    and whose representative it duplicates; otherwise it founds a cluster named after itself.
-    Clusters not touched within ``window_s`` of this group's time are evicted.
-    """
-    now = group.submitted_ts
-    entries: list[Entry] = [e for e in (state.get(group.block) or []) if e["last"] >= now - window_s]
-    out = [_assign(claim, entries, now) for claim in group.claims]
-    state[group.block] = entries
-    return group.model_copy(update={"claims": out})
+# Entry layout (a list, compact in memory and on the changelog):
+BLOCK, SPEAKER, TEXTS, FIRST, LAST, COUNT, OUTLETS, MERGED, PART = range(9)
+MAX_TEXTS = 4  # the founding text plus a few differently worded members, to catch paraphrase chains
+MAX_OUTLETS = 64
+VARIANT_BELOW = 0.9  # a member this different from every stored text is kept as a variant
+SWEEP_EVERY = 5000
 
 
-def _assign(claim: Claim, entries: list[Entry], now: float) -> Claim:
-    toks = tokens(claim.text)
-    best: Entry | None = None
-    best_score = 0.0
-    for entry in entries:
-        if not speakers_compatible(claim.speaker, entry["speaker"]):
-            continue
-        result = score_tokens(toks, tuple(entry["tokens"]))
-        if result.duplicate and result.score > best_score:
-            best, best_score = entry, result.score
-    if best is None:
-        best = {
-            "id": cluster_id(claim.claim_id),
-            "speaker": claim.speaker,
-            "text": claim.text,
-            "tokens": list(toks),
-            "first": now,
-            "last": now,
-            "n": 0,
-        }
-        entries.append(best)
-    best["n"] += 1
-    best["last"] = max(best["last"], now)
-    if claim.speaker and len(claim.speaker) > len(best["speaker"] or ""):
-        best["speaker"] = claim.speaker  # keep the fullest name for later comparisons
-    return claim.model_copy(update={"cluster_id": best["id"]})
+@lru_cache(maxsize=200_000)
+def text_tokens(text: str) -> tuple[str, ...]:
+    return tokens(text)
+
+
+@dataclass
+class ClusterState:
+    """Clusters of the blocks this worker owns, with their candidate index."""
+
+    table: MutableMapping[str, Any]
+    window_s: float
+    index: dict[int, Any] = field(default_factory=dict)  # band key -> cluster id or list of ids
+    assigned: int = 0
+
+    def rebuild(self) -> None:
+        """Derive the candidate index from the table (after start-up or a rebalance)."""
+        self.index.clear()
+        for cid, entry in list(self.table.items()):
+            if entry and entry[MERGED] is None:
+                for text in entry[TEXTS]:
+                    self._add(cid, entry[BLOCK], text_tokens(text))
+
+    def assign(self, group: ClaimGroup, partition: int = 0) -> tuple[ClaimGroup, list[ClusterRecord]]:
+        """Cluster every claim of ``group``; returns it with cluster ids, and the touched clusters."""
+        touched: dict[str, ClusterRecord] = {}
+        claims = [self._claim(c, group, partition, touched) for c in group.claims]
+        self.assigned += len(claims)
+        if self.assigned >= SWEEP_EVERY:
+            self.assigned = 0
+            self.sweep(group.submitted_ts, partition)
+        return group.model_copy(update={"claims": claims}), list(touched.values())
+
+    def resolve(self, cid: str) -> str:
+        """The live cluster ``cid`` was (transitively) merged into, or ``cid`` itself."""
+        seen = {cid}
+        entry = self.table.get(cid)
+        while entry and entry[MERGED] is not None and entry[MERGED] not in seen:
+            cid = entry[MERGED]
+            seen.add(cid)
+            entry = self.table.get(cid)
+        return cid
+
+    def sweep(self, now: float, partition: int) -> int:
+        """Evict this partition's clusters untouched for the window; returns how many."""
+        stale = [
+            cid
+            for cid, e in list(self.table.items())
+            if e and e[PART] == partition and e[LAST] < now - self.window_s
+        ]
+        for cid in stale:
+            del self.table[cid]
+        return len(stale)
+
+    def _claim(self, claim: Claim, group: ClaimGroup, part: int, touched: dict[str, ClusterRecord]) -> Claim:
+        toks = text_tokens(claim.text)
+        now = group.submitted_ts
+        matches = sorted(self._matches(claim, group.block, toks, now), key=lambda m: (m[1][FIRST], m[0]))
+        if not matches:
+            cid = cluster_id(claim.claim_id)
+            self.table[cid] = [group.block, claim.speaker, [claim.text], now, now, 0, [], None, part]
+            self._add(cid, group.block, toks)
+            winner, best = cid, 1.0
+        else:
+            winner, best = matches[0][0], max(m[2] for m in matches)
+            for loser, entry, _ in matches[1:]:
+                self._merge(loser, entry, winner, touched)
+        self._update(winner, claim, group, toks, best, touched)
+        return claim.model_copy(update={"cluster_id": winner})
+
+    def _matches(
+        self, claim: Claim, block: str, toks: tuple[str, ...], now: float
+    ) -> Iterator[tuple[str, Any, float]]:
+        for cid in self._candidates(block, toks):
+            entry = self.table.get(cid)
+            if not entry or entry[MERGED] is not None or entry[LAST] < now - self.window_s:
+                continue
+            if not speakers_compatible(claim.speaker, entry[SPEAKER]):
+                continue
+            score = max(score_tokens(toks, text_tokens(t)).score for t in entry[TEXTS])
+            if score >= _threshold():
+                yield cid, entry, score
+
+    def _candidates(self, block: str, toks: tuple[str, ...]) -> set[str]:
+        found: set[str] = set()
+        for key in band_keys(block, toks):
+            hit = self.index.get(key)
+            if hit is None:
+                continue
+            if isinstance(hit, str):
+                found.add(hit)
+            else:
+                found.update(hit)
+        return found
+
+    def _add(self, cid: str, block: str, toks: tuple[str, ...]) -> None:
+        for key in band_keys(block, toks):
+            hit = self.index.get(key)
+            if hit is None:
+                self.index[key] = cid
+            elif isinstance(hit, str):
+                if hit != cid:
+                    self.index[key] = [hit, cid]
+            elif cid not in hit:
+                hit.append(cid)
+
+    def _update(
+        self,
+        cid: str,
+        claim: Claim,
+        group: ClaimGroup,
+        toks: tuple[str, ...],
+        score: float,
+        touched: dict[str, ClusterRecord],
+    ) -> None:
+        entry = list(self.table[cid])
+        entry[LAST] = max(entry[LAST], group.submitted_ts)
+        entry[COUNT] += 1
+        if claim.speaker and len(claim.speaker) > len(entry[SPEAKER] or ""):
+            entry[SPEAKER] = claim.speaker  # the fullest name seen for this source
+        if group.outlet and group.outlet not in entry[OUTLETS] and len(entry[OUTLETS]) < MAX_OUTLETS:
+            entry[OUTLETS] = [*entry[OUTLETS], group.outlet]
+        if score < VARIANT_BELOW and len(entry[TEXTS]) < MAX_TEXTS and claim.text not in entry[TEXTS]:
+            entry[TEXTS] = [*entry[TEXTS], claim.text]
+            self._add(cid, entry[BLOCK], toks)
+        self.table[cid] = entry
+        record = touched.get(cid)
+        members = [*(record.new_members if record else []), claim.claim_id]
+        touched[cid] = _record(cid, entry, members)
+
+    def _merge(self, loser: str, entry: Any, winner: str, touched: dict[str, ClusterRecord]) -> None:
+        merged = list(entry)
+        merged[MERGED] = winner
+        self.table[loser] = merged
+        touched[loser] = _record(loser, merged, [])
+
+
+def _record(cid: str, entry: Any, new_members: list[str]) -> ClusterRecord:
+    return ClusterRecord(
+        cluster_id=cid,
+        block=entry[BLOCK],
+        speaker=entry[SPEAKER],
+        text=entry[TEXTS][0],
+        first_seen=entry[FIRST],
+        last_seen=entry[LAST],
+        count=entry[COUNT],
+        outlets=list(entry[OUTLETS]),
+        new_members=new_members,
+        merged_into=entry[MERGED],
+    )
+
+
+@lru_cache(maxsize=1)
+def _threshold() -> float:
+    # The pair decision's own threshold: a score that says "duplicate".
+    from services.dedup import similarity
+
+    return float(getattr(similarity, "THRESHOLD", 0.5))

@@ -1,4 +1,4 @@
-"""Dedup: claim groups in (partitioned by speaker block), the same groups with cluster ids out."""
+"""Dedup: claim groups in (partitioned by speaker block), clustered groups and clusters out."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 
 import faust
 
-from services.dedup.clusters import assign_clusters
+from services.dedup.clusters import ClusterState
 from shared.records import ClaimGroup
-from shared.topics import CLUSTERED_CLAIMS, DEDUP_CLUSTERS, EXTRACTED_CLAIMS
+from shared.topics import CLUSTERED_CLAIMS, CLUSTERS, DEDUP_CLUSTERS, EXTRACTED_CLAIMS
 from shared.worker import Out, Source, Stage
 
 
@@ -17,15 +17,28 @@ class Dedup(Stage[ClaimGroup]):
     name = "dedup"
     source = EXTRACTED_CLAIMS
     input_model = ClaimGroup
-    outputs = (CLUSTERED_CLAIMS,)
-    table: Any = None
+    outputs = (CLUSTERED_CLAIMS, CLUSTERS)
+    state: ClusterState | None = None
 
     def bind(self, app: faust.App) -> None:
-        # Keyed by speaker block like the source topic, so each worker owns its blocks' clusters;
-        # the changelog topic restores the table after a restart.
-        self.table = app.Table(DEDUP_CLUSTERS.name, default=None, partitions=self.settings.partitions)
+        # Partitioned like the source topic (by speaker block): each worker owns its blocks'
+        # clusters; the changelog topic restores the table after a restart or rebalance.
+        table = app.Table(DEDUP_CLUSTERS.name, default=None, partitions=self.settings.partitions)
+        self.state = ClusterState(table=table, window_s=self.settings.dedup_window_days * 86400)
+        self._stale = True
+
+        async def _reindex(sender: Any, **kwargs: Any) -> None:
+            self._stale = True  # the owned partitions changed: rebuild the index lazily
+
+        app.on_rebalance_complete.connect(_reindex)  # type: ignore[arg-type]
 
     async def process(self, record: ClaimGroup, source: Source) -> Sequence[Out]:
-        window = self.settings.dedup_window_days * 86400
-        clustered = assign_clusters(record, self.table, window_s=window)
-        return [Out(CLUSTERED_CLAIMS, clustered.block, clustered)]
+        assert self.state is not None
+        if self._stale:
+            self.state.rebuild()
+            self._stale = False
+        clustered, clusters = self.state.assign(record, source.partition)
+        return [
+            Out(CLUSTERED_CLAIMS, clustered.block, clustered),
+            *(Out(CLUSTERS, c.cluster_id, c) for c in clusters),
+        ]

@@ -71,6 +71,11 @@ _COMPLEMENT = re.compile(r"(?<![\w’'])(?:that|to|not\s+to|whether|if)\s")
 # Particles after "called" that make it a phone call or a summons, not a speech act.
 _NOT_SPEECH_AFTER = re.compile(r"\s+(?:in|into|up|back|off|out|to)\b")
 _NAMING = frozenset("called calls calling dubbed named labeled labelled titled".split())
+_RAISING = re.compile(
+    r"(?:and|but)\s+(?:also\s+)?(?:seemed|seems|appeared|appears|went\s+on|goes\s+on|continued|"
+    r"continues|began|begins|tried|tries|wanted|wants|used|had|has|have|decided|declined)\s+to\s*$"
+)
+_PREP_OBJECT = re.compile(r"(?:about|over)\s+(?=[\w“\"#$])")
 _DEFINITE = frozenset("the this that these those his her their its".split())
 _THAT_NEXT = re.compile(r"\s+that\b")
 # One trie over every cue word: verbs, "according to", "quoted" (X quoted Y as saying).
@@ -445,8 +450,9 @@ def _inner_cue(masked: str, e: int, cue: re.Match[str], prev: Frame) -> list[Fra
         return None
     boundary = m.start()
     gap = masked[boundary : cue.start()]
-    src = np_left(masked, boundary, cue.start()) if _words(gap) > 1 else None
-    if _words(gap) > 1 and src is None and not gap.rstrip().endswith(("and", "but", ",")):
+    raised = _RAISING.search(gap)  # "and seemed to think", "but went on to say"
+    src = np_left(masked, boundary, cue.start()) if _words(gap) > 1 and not raised else None
+    if _words(gap) > 1 and src is None and not raised and not gap.rstrip().endswith(("and", "but", ",")):
         return None
     if src is None and _verb(cue) in cues.OBJECT:
         return None  # "he rated X and talked about Y": the content's own verbs
@@ -472,7 +478,7 @@ def _verb_at(masked: str, span: tuple[int, int]) -> str:
 
 def _trailing_attribution(masked: str, start: int, e: int, cue: re.Match[str]) -> int | None:
     """Start of ", according to X." or ", X said." closing a sentence, else None."""
-    comma = masked.rfind(",", start, cue.start())
+    comma = max(masked.rfind(",", start, cue.start()), masked.rfind("—", start, cue.start()))
     if comma < 0:
         return None
     if _is_according(cue):
@@ -546,7 +552,8 @@ def _passive(masked: str, s: int, cue: re.Match[str]) -> bool:
         return False
     if re.match(r"\s+by\b", masked[cue.end() : cue.end() + 5]):
         return True
-    words = masked[max(s, cue.start() - 30) : cue.start()].split()[-3:]
+    before = masked[max(s, cue.start() - 30) : cue.start()]
+    words = re.split(r"[,;:—]", before)[-1].split()[-3:]  # within the clause: not "X was, he said"
     return any(w.lower() in cues.BE for w in words)
 
 
@@ -620,6 +627,9 @@ def _content_after(masked: str, cue: re.Match[str], e: int) -> tuple[tuple[int, 
     if m:
         comma = "," in m.group()
         pos = m.end()
+    prep = _PREP_OBJECT.match(masked, pos, e)
+    if prep is not None:  # "worried about a lack of passion, ...": the object of the preposition
+        return _noun_content(masked, prep.end(), e, False), comma
     adjunct = _TRAILING_ADJUNCT.search(masked, pos, e)
     end = adjunct.start() if adjunct else e
     ends = _OBJECT_END if verb in cues.OBJECT and not verb.startswith(("ask", "urg")) else _CLAUSE_END
@@ -653,7 +663,7 @@ def _according(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
     elif src is None or masked[src[1] : src[1] + 1] != ",":
         comma = masked.find(",", cue.end(), e)
         segment = _trim(masked, cue.end(), comma) if comma > 0 else None
-        if segment is not None and _source_like(masked, segment, 10):
+        if segment is not None and _source_like(masked, segment, 20):
             src = segment  # "According to the harbor board, ..."
     if src is None:
         return None

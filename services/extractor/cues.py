@@ -232,6 +232,13 @@ NOT_NAMES: Final = frozenset(
     "November December Sept".split()
 )
 
+# Number words: "Twenty-seven states said" has no name in it.
+NUMBER_WORDS: Final = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million billion dozen dozens hundreds thousands millions".split()
+)
+
 # Small words inside source phrases ("secretary of state", "Grassley and Leahy").
 CONNECTORS: Final = frozenset("of for on at and the de in to from with".split())
 

@@ -234,10 +234,7 @@ class _Doc:
             return False  # only after an attribution that follows the quotation
         if "\n" in self.text[q.close : nxt.open]:
             return False
-        if nxt.open != self.spans[d.sentence][0] or d.pieces[0][0] != nxt.start:
-            return False
-        size = sum(len(_WORDS.findall(self.text, a, b)) for a, b in prev.pieces)
-        return len(_WORDS.findall(self.text, *d.pieces[0])) <= size
+        return nxt.open == self.spans[d.sentence][0] and d.pieces[0][0] == nxt.start
 
     def _attributed(self, qi: int) -> bool:
         frame = self.frames[qi]

@@ -65,7 +65,8 @@ _TIME = re.compile(
     r"week|weekend|month|year)(?:\s+(?:morning|afternoon|evening|night))?(?![\w’'])"
 )
 _MANNER = re.compile(
-    r"\s*(?:,\s*)?(?:in|during|at|on|via|through|over|after|before|with|to)\s+"
+    r"\s*(?:,\s*)?(?:(?:in|during|at|on|via|through|over|after|before|with)\s+"
+    r"|to\s+(?=(?:an?|the|his|her|their|its|reporters|journalists)\b))"
     r"(?:(?:an?|the|his|her|their|its|a\s+recent|one|several)\s+)?(?:[\w’'.-]+\s+){0,5}?"
     r"(?:statement|interview|conference|briefing|rally|post|tweet|tweets|email|e-mail|letter|"
     r"call|appearance|speech|address|remarks|hearing|broadcast|meeting|session|event|"
@@ -74,10 +75,14 @@ _MANNER = re.compile(
     r"release|report|filing|court|program|show|reporters|journalists)(?![\w’'])"
     r"(?:\s+(?:with|to|on|at|in)\s+(?:[A-Z][\w’'.&-]*\s*)+)?"
 )
+# An adverb between subject and verb ("Anderson largely agreed"); not a noun in -ly.
+_ADVERB = re.compile(r"(?!(?:family|ally|rally|supply|assembly|monopoly|anomaly|daily|weekly|bully)$)[a-z]{2,}ly")
 _TIME_LEFT = re.compile(
     r"\s+(?:(?:on|last|this|next|earlier|later|early|late)\s+)?(?:(?:Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday)|week|weekend|month|year|morning|afternoon|evening|night|"
     r"today|yesterday|tonight)(?:\s+(?:morning|afternoon|evening|night))?$"
+    r"|\s+in\s+(?:\d{4}|January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)$"
 )
 _ABOUT = re.compile(r"\s*(?:of|about|to)\s+(?:the\s+)?(?:[A-Z][\w’'.&-]*\s*)+(?=,)")
 
@@ -86,7 +91,12 @@ _ABOUT = re.compile(r"\s*(?:of|about|to)\s+(?:the\s+)?(?:[A-Z][\w’'.&-]*\s*)+(
 
 
 def _is_name_tok(tok: str) -> bool:
-    return (tok[:1].isupper() or tok[:1].isdigit()) and tok not in cues.NOT_NAMES and cues.MASK not in tok
+    return (
+        (tok[:1].isupper() or tok[:1].isdigit())
+        and tok not in cues.NOT_NAMES
+        and cues.MASK not in tok
+        and tok.split("-")[0].lower() not in cues.NUMBER_WORDS
+    )
 
 
 def _np_word(tok: str) -> bool:
@@ -146,7 +156,7 @@ def np_left(masked: str, lo: int, hi: int, loose: bool = True) -> tuple[int, int
     if toks[i][2] == ",":
         return _appositive_chain(toks, i)
     if toks[i][2].lower() in cues.RELATIVES | {"that"} and i > 0:
-        k = i - 1 if toks[i - 1][2] != "," else i - 2  # "a letter ... that says", "X, who said"
+        k = i - 1 if toks[i - 1][2] != "," else i - 2
         found = np_left(masked, lo, toks[k][1]) if k >= 0 else None
         return (found[0], end) if found else None
     first = _walk_np(toks, i)
@@ -161,7 +171,7 @@ def np_left(masked: str, lo: int, hi: int, loose: bool = True) -> tuple[int, int
     if first is None:
         first = _clause_subject(toks, i, toks[0][0] == lo if toks else False)
     if first is None:
-        return None
+        return _relative_subject(masked, lo, toks, i)
     # "Dmitry Peskov, the press secretary of the president said": step over the comma to the name.
     if (
         first > 1
@@ -230,6 +240,21 @@ def _bare_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
     return j if _segment_start(toks, j) else None
 
 
+def _relative_subject(
+    masked: str, lo: int, toks: list[tuple[int, int, str]], i: int
+) -> tuple[int, int] | None:
+    """ "Surety companies that had insured the mines agreed", "sources who reviewed them told":
+    the noun phrase before a restrictive relative clause is the subject."""
+    for r in range(i - 1, max(0, i - 12), -1):
+        tok = toks[r][2]
+        if tok in (",", ";", ":", "—", "(", ")"):
+            return None
+        if tok.lower() in ("who", "that") and r > 0:
+            found = np_left(masked, lo, toks[r - 1][1])
+            return (found[0], toks[i][1]) if found else None
+    return None
+
+
 def _clause_subject(toks: list[tuple[int, int, str]], i: int, at_start: bool) -> int | None:
     """ "Experts on North Korea said", "A 2008 ad questioned", "..., two speechwriters urged":
     a short phrase from a clause boundary to the cue, opening with a name, a determiner or a
@@ -240,17 +265,28 @@ def _clause_subject(toks: list[tuple[int, int, str]], i: int, at_start: bool) ->
     if j == 0 and not at_start:
         return None  # the window starts inside the clause: the phrase may be longer
     words = [t[2] for t in toks[j : i + 1]]
-    if not words or len(words) > 12 or words[-1].lower() in cues.FUNCTION_WORDS:
+    if len(words) == 1 and words[0].lower() in _QUANTIFIERS:
+        return j  # "To varying degrees, all agreed that ..."
+    if not words or len(words) > 12 or words[-1].lower() in cues.FUNCTION_WORDS - _OBJECT_PRONOUNS:
         return None
-    head = words[-1]
-    if not (_is_name_tok(head) or head.lower() in cues.ROLES or head.lower() in cues.SOURCE_NOUNS):
+    # The head comes before any prepositional phrase ("experts on North Korea").
+    cut = next((k for k in range(1, len(words)) if words[k].lower() in _MIDDLE_WORDS), len(words))
+    while cut > 1 and words[cut - 1].lower().endswith(("ed", "ing")):
+        cut -= 1  # "many people involved in the talks"
+    head = words[cut - 1]
+    low_head = head.lower()
+    role = low_head in cues.ROLES
+    if not (_is_name_tok(head) or role or low_head in cues.SOURCE_NOUNS or low_head in _SUBJECT_OPENERS):
         if not _noun_like(head):
             return None  # the head must be able to speak: a name, a role, a text or a plural
     first = words[0]
     if not (first.lower() in _SUBJECT_OPENERS or first[:1].isdigit() or _is_name_tok(first)):
-        return None
+        if not (role and first.islower() and len(words) > 1):
+            return None  # "elected officials from both parties say": a role needs no determiner
     for k, word in enumerate(words):
         low = word.lower()
+        if low in _OBJECT_PRONOUNS and k and words[k - 1].lower() in _MIDDLE_WORDS:
+            continue  # "those close to him"
         if low in cues.CLAUSE_WORDS or low in cues.PRONOUNS or low in cues.AUX or low in cues.RELATIVES:
             return None
         if k and low in cues.ALL_VERBS and not word[:1].isupper():
@@ -263,12 +299,12 @@ def _clause_subject(toks: list[tuple[int, int, str]], i: int, at_start: bool) ->
             return None  # "It's worth noting"
         if not (
             _np_word(word)
-            or low in cues.CONNECTORS
+            or low in _MIDDLE_WORDS
             or _noun_like(word)
             or word[:1].isdigit()
             or low in _SUBJECT_OPENERS
             or word in "%$"
-            or (k > 1 and low.endswith("ed"))
+            or ((k > 1 or role) and low.endswith("ed"))
         ):
             return None  # a finite verb or a clause word: not a noun phrase
     return j
@@ -279,6 +315,9 @@ _BOUNDARY_WORDS = frozenset(
     "that when while because if after before since although though so where whereas until unless "
     "once but as".split()
 )
+_QUANTIFIERS = frozenset("all both many some most others several few none".split())
+_OBJECT_PRONOUNS = frozenset("him her them us me it".split())
+_MIDDLE_WORDS = cues.CONNECTORS | cues.PREPOSITIONS | {"around", "across", "close", "near"}
 _SUBJECT_OPENERS = frozenset(
     "the a an this these those some many most all both each several few two three four five six "
     "seven eight nine ten dozens hundreds thousands his her their its our other another every no "
@@ -426,7 +465,7 @@ def strip_aux_left(masked: str, lo: int, hi: int) -> int:
     while True:
         toks = list(_TOKEN.finditer(masked, max(lo, hi - 80), hi))
         i = len(toks) - 1
-        while i >= 0 and toks[i].group() in cues.AUX:
+        while i >= 0 and (toks[i].group() in cues.AUX or _ADVERB.fullmatch(toks[i].group())):
             i -= 1
         end = toks[i].end() if i >= 0 else lo
         when = _TIME_LEFT.search(masked, max(lo, end - 40), end)

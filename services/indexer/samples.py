@@ -26,10 +26,35 @@ class Sample:
 
 
 SAMPLES = (
-    Sample("s-ledger-1", "Ledger", "2026-03-01", "en", "Ilse Varga", "quote", "The bridge will reopen in May", "gbridge"),
-    Sample("s-wire-1", "Wire", "2026-03-02T09:30:00Z", "en", "Ilse Varga", "quote", "The bridge reopens in May", "gbridge"),
     Sample(
-        "s-courier-1", "Courier", "2026-03-03", "en", "Ilse Varga", "reported", "The bridge would reopen in May", "gbridge"
+        "s-ledger-1",
+        "Ledger",
+        "2026-03-01",
+        "en",
+        "Ilse Varga",
+        "quote",
+        "The bridge will reopen in May",
+        "gbridge",
+    ),
+    Sample(
+        "s-wire-1",
+        "Wire",
+        "2026-03-02T09:30:00Z",
+        "en",
+        "Ilse Varga",
+        "quote",
+        "The bridge reopens in May",
+        "gbridge",
+    ),
+    Sample(
+        "s-courier-1",
+        "Courier",
+        "2026-03-03",
+        "en",
+        "Ilse Varga",
+        "reported",
+        "The bridge would reopen in May",
+        "gbridge",
     ),
     Sample(
         "s-ledger-2",
@@ -51,8 +76,26 @@ SAMPLES = (
         "Inflation would fall below two percent this year",
         "ginflation",
     ),
-    Sample("s-wire-2", "Wire", None, "en", "Jon Bell", "statement", "We have no plans to close the <b>school</b> & pool", "gschool"),
-    Sample("s-kurier-1", "Kurier", "2026-03-04", "de", "Ilse Varga", "quote", "Die Brücke bleibt bis Mai geschlossen", "gbruecke"),
+    Sample(
+        "s-wire-2",
+        "Wire",
+        None,
+        "en",
+        "Jon Bell",
+        "statement",
+        "We have no plans to close the <b>school</b> & pool",
+        "gschool",
+    ),
+    Sample(
+        "s-kurier-1",
+        "Kurier",
+        "2026-03-04",
+        "de",
+        "Ilse Varga",
+        "quote",
+        "Die Brücke bleibt bis Mai geschlossen",
+        "gbruecke",
+    ),
 )
 
 

@@ -52,7 +52,10 @@ def test_user_text_is_never_query_syntax(index: SqliteIndex) -> None:
     for q in ['"', "NEAR(", "a OR", "*", "speaker:x", ") AND (", "'; DROP TABLE claims; --"]:
         index.query(SearchRequest(q, Filters(speaker=q, outlet=q)))  # must not raise
     [hit] = index.query(SearchRequest("school pool")).hits
-    assert hit.highlighted == "We have no plans to close the &lt;b&gt;<mark>school</mark>&lt;/b&gt; &amp; <mark>pool</mark>"
+    assert (
+        hit.highlighted
+        == "We have no plans to close the &lt;b&gt;<mark>school</mark>&lt;/b&gt; &amp; <mark>pool</mark>"
+    )
 
 
 def test_cluster_and_article_views(index: SqliteIndex) -> None:
@@ -125,7 +128,9 @@ async def test_sink_runner_dead_letters_rejected_records(tmp_path: Path) -> None
 
     runner._send = fake_send  # type: ignore[method-assign]
     _, groups = sample_batch()
-    raw = [g.model_dump_json().encode() for g in groups[:2]] + [_overflowing_group().model_dump_json().encode()]
+    raw = [g.model_dump_json().encode() for g in groups[:2]] + [
+        _overflowing_group().model_dump_json().encode()
+    ]
     events = [_Event(_Message(v, offset=i)) for i, v in enumerate([*raw, b"not json"])]
     await runner.handle_batch(ClaimGroup, events)
     letters = [v for topic, v in sent if topic == DEADLETTER.name]

@@ -1,0 +1,41 @@
+"""Candidate generation: MinHash LSH over a claim's content tokens, within its speaker block.
+
+``band_keys`` maps a token set to ``BANDS`` integer keys; two token sets with Jaccard similarity
+J share at least one key with probability 1 - (1 - J**ROWS) ** BANDS (0.82 at J = 0.5, 0.94 at
+J = 0.6 with 6 bands of 2 rows): paraphrases meet, unrelated statements rarely do. Keys mix in
+the block, so one dict serves every block. Hashes are blake2b-based: equal in every process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from services.dedup.normalize import STOPWORDS
+
+BANDS = 6
+ROWS = 2
+_MASK = (1 << 64) - 1
+# Fixed odd multipliers and offsets: one universal-hash permutation per row of every band.
+_PERMS = tuple(
+    (
+        int.from_bytes(hashlib.blake2b(f"perm{i}".encode(), digest_size=8).digest(), "big") | 1,
+        int.from_bytes(hashlib.blake2b(f"seed{i}".encode(), digest_size=8).digest(), "big"),
+    )
+    for i in range(BANDS * ROWS)
+)
+
+
+@lru_cache(maxsize=200_000)
+def _h(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+
+
+def band_keys(block: str, toks: tuple[str, ...]) -> list[int]:
+    """The LSH keys of a claim's tokens in ``block`` (empty when it has no content word)."""
+    hashes = {_h(t) for t in toks if t not in STOPWORDS}
+    if not hashes:
+        return []
+    mins = [min(((h * a + b) & _MASK) for h in hashes) for a, b in _PERMS]
+    base = _h(block)
+    return [hash((base, band, *mins[band * ROWS : (band + 1) * ROWS])) & _MASK for band in range(BANDS)]
