@@ -2,10 +2,13 @@
 
 Plain typed functions (typer reads their signatures); ``shared/cli.py`` registers them:
 ``claimwire api``, ``claimwire opensearch start|stop`` and ``claimwire bench-index``.
+``search_claims`` and ``index_counts`` answer from whichever backend the settings choose, for
+``claimwire search`` and ``claimwire wait`` to use once OpenSearch is configured.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import sys
 from typing import Annotated
@@ -13,6 +16,7 @@ from typing import Annotated
 import orjson
 import typer
 
+from services.indexer.backend import ClaimHit, Filters, SearchRequest, open_backend
 from shared.infra import opensearch
 from shared.settings import Settings, load_settings
 
@@ -61,3 +65,36 @@ def bench_index(
 
     for result in run(load_settings(), claims=claims, queries=queries):
         sys.stdout.write(orjson.dumps(dataclasses.asdict(result)).decode() + "\n")
+
+
+def search_claims(
+    settings: Settings, query: str, *, speaker: str | None = None, outlet: str | None = None, limit: int = 20
+) -> list[ClaimHit]:
+    """The best ``limit`` claims (at most 100) for ``query`` from the configured backend."""
+
+    async def go() -> list[ClaimHit]:
+        backend = open_backend(settings)
+        await backend.start()
+        try:
+            request = SearchRequest(
+                query, Filters(speaker=speaker, outlet=outlet), facets=(), size=min(limit, 100)
+            )
+            return (await backend.search(request)).hits
+        finally:
+            await backend.close()
+
+    return asyncio.run(go())
+
+
+def index_counts(settings: Settings) -> dict[str, int]:
+    """Articles, claims, expected claims and clusters in the configured backend."""
+
+    async def go() -> dict[str, int]:
+        backend = open_backend(settings)
+        await backend.start()
+        try:
+            return await backend.counts()
+        finally:
+            await backend.close()
+
+    return asyncio.run(go())

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from services.extractor import cues
 from services.extractor.cues import MASK
 from services.extractor.speakers import np_left, np_right, skip_adverbials, strip_aux_left
+from services.extractor.wordtrie import alternation
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,34 +37,6 @@ class Frame:
 
 
 # --- vocabulary compiled once -------------------------------------------------------------------
-
-
-_Trie = dict[str, "_Trie"]
-
-
-def _alternation(words: frozenset[str]) -> str:
-    """A regex matching any of ``words``, factored as a trie so that the engine rejects most
-    positions on the first letter (a flat 400-word alternation is several times slower).
-    "_" in a word stands for whitespace ("called_on")."""
-    trie: _Trie = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _trie_pattern(trie)
-
-
-def _trie_pattern(node: _Trie) -> str:
-    branches = [
-        (r"\s+" if ch == "_" else re.escape(ch)) + _trie_pattern(child)
-        for ch, child in sorted(node.items())
-        if ch
-    ]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
 
 
 _LEADING_DET = re.compile(r"(?:^|(?<=\s))(?:[Tt]he|[Aa]n?)$")
@@ -81,7 +54,7 @@ _THAT_NEXT = re.compile(r"\s+that\b")
 # One trie over every cue word: verbs, "according to", "quoted" (X quoted Y as saying).
 _CUE = re.compile(
     r"(?<![\w’'#-])(?:"
-    + _alternation(
+    + alternation(
         cues.ALL_VERBS
         | cues.CAP_CUES
         | cues.NOUNY_CUES
@@ -100,7 +73,7 @@ _THAT_AHEAD = re.compile(r"\b(?:that)\b")
 _ADDRESSEE = re.compile(
     r"\s*(?:(?:[A-Z][\w’'.&-]*[ \t]+)*[A-Z][\w’'.&-]*(?:[’']s(?:\s+[“\"]#+[”\"])?)?|"
     r"(?:(?:the|a|an|his|her|their|its)\s+)?(?:[\w’'-]+\s+){0,3}?(?:"
-    + _alternation(cues.ADDRESSEES | cues.ROLES)
+    + alternation(cues.ADDRESSEES | cues.ROLES)
     + r"))(?![\w’'])"
 )
 _PASSIVE = re.compile(
@@ -127,20 +100,20 @@ _TRAILING_ADJUNCT = re.compile(
 )
 # Nouns naming what someone said or thinks, with the word that introduces its content.
 _NOUN_CUE = re.compile(
-    r"(?<![\w’'#-])(?P<noun>claims?|allegations?|accusations?|assertions?|insistence|argument|"
-    r"concerns?|questions?|worries|fears|doubts|illusions|criticism|disdain|despair|complaints?|"
-    r"warnings?|skepticism|scepticism|frustration|outrage|anger|praise|assurances?|suspicions?|"
-    r"hopes|belief|view|views|theory|acknowledgment|acknowledgement|admission|denial|"
-    r"predictions?|promises?|pledges?|vow|threats?|demands?|calls?|opposition|support)"
-    r"\s+(?P<prep>about|over|of|on|against|for|that)\s+(?=[\w“\"#$])"
+    r"(?<![\w’'#-])(?P<noun>"
+    + alternation(cues.SPEECH_NOUNS)
+    + r")\s+(?P<prep>about|over|of|on|against|for|that)\s+(?=[\w“\"#$])"
 )
-# An attitude adjective after a copula ("she is convinced that", "they were worried about").
+# An attitude adjective after a copula ("she is convinced that", "they were worried about"):
+# the adjective is found first (rare words), the copula is checked behind it.
 _ADJ_CUE = re.compile(
+    r"(?<![\w’'#-])(?P<noun>"
+    + alternation(cues.ATTITUDE_ADJECTIVES)
+    + r")\s+(?P<prep>that|about|over|with|by)\s+(?=[\w“\"#$])"
+)
+_COPULA_BEFORE = re.compile(
     r"(?<![\w’'#-])(?:is|was|are|were|be|been|remains?|remained|seems?|seemed|feels?|felt)\s+"
-    r"(?:[a-z]+ly\s+)?(?:not\s+)?(?P<noun>convinced|confident|sure|certain|frustrated|worried|"
-    r"concerned|afraid|aware|adamant|optimistic|pessimistic|hopeful|skeptical|sceptical|doubtful|"
-    r"angry|upset|disappointed|pleased|proud|satisfied|furious|alarmed)\s+"
-    r"(?P<prep>that|about|over|with|by)\s+(?=[\w“\"#$])"
+    r"(?:[a-z]+ly\s+)?(?:not\s+)?$"
 )
 _POSSESSIVE_PRONOUNS = frozenset("his her their its our my".split())
 # A possessor right before a noun cue, perhaps behind an adjective ("Trump's latest claim").
@@ -317,10 +290,18 @@ def find_cues(masked: str) -> list[re.Match[str]]:
         *_cues_in(masked, 0, len(masked)),
         *_PASSIVE.finditer(masked),
         *_NOUN_CUE.finditer(masked),
-        *_ADJ_CUE.finditer(masked),
+        *(
+            m
+            for m in _ADJ_CUE.finditer(masked)
+            if _COPULA_BEFORE.search(masked, max(0, m.start() - 30), m.start())
+        ),
     ]
     found.sort(key=lambda m: m.start())
     return found
+
+
+def _after_copula(masked: str, pos: int) -> bool:
+    return _COPULA_BEFORE.search(masked, max(0, pos - 30), pos) is not None
 
 
 def reported_frames(
@@ -385,11 +366,12 @@ def _noun_frame(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None
     if content is None:
         return None
     noun = cue.start("noun")
+    src: tuple[int, int] | None = None
     if cue.re is _ADJ_CUE:  # "she is convinced that ...": the subject of "is"
-        src = np_left(masked, s, strip_aux_left(masked, s, cue.start()))
+        copula = _COPULA_BEFORE.search(masked, max(s, cue.start() - 30), cue.start())
+        src = np_left(masked, s, strip_aux_left(masked, s, copula.start())) if copula else None
         return Frame(src, cue.span("noun"), (content,)) if src is not None else None
     poss = _POSSESSOR_BEFORE.search(masked, max(s, noun - 60), noun)
-    src: tuple[int, int] | None = None
     if poss is not None:
         who = poss.group(1)
         end = poss.start(1) + len(who.rstrip("’'").removesuffix("’s").removesuffix("'s").rstrip("’'"))

@@ -155,6 +155,21 @@ ROLES: Final = _both_numbers(
     "editor publisher city county state town village agency ministry federation university "
     "center centre board bureau authority corporation parliament senate congress"
 )
+# Nouns naming what someone said or thinks ("Trump's claim that", "concerns about").
+SPEECH_NOUNS: Final = frozenset(
+    "claim claims allegation allegations accusation accusations assertion assertions insistence "
+    "argument concern concerns question questions worries fears doubts illusions criticism disdain "
+    "despair complaint complaints warning warnings skepticism scepticism frustration outrage anger "
+    "praise assurance assurances suspicion suspicions hopes belief view views theory "
+    "acknowledgment acknowledgement admission denial prediction predictions promise promises "
+    "pledge pledges vow threat threats demand demands call calls opposition support".split()
+)
+# Adjectives of attitude after a copula ("she is convinced that", "they were worried about").
+ATTITUDE_ADJECTIVES: Final = frozenset(
+    "convinced confident sure certain frustrated worried concerned afraid aware adamant optimistic "
+    "pessimistic hopeful skeptical sceptical doubtful angry upset disappointed pleased proud "
+    "satisfied furious alarmed".split()
+)
 # Texts and findings that can be the subject of a cue ("a 2008 ad questioned ...").
 SOURCE_NOUNS: Final = frozenset(
     "ad ads video videos spot slide article articles editorial column book paper research "
@@ -171,7 +186,8 @@ ORG_HEADS: Final = frozenset(
 )
 # Capitalised words that are titles, not names ("Russian President Vladimir Putin").
 TITLES: Final = frozenset(
-    "mr mr. mrs mrs. ms ms. messrs messrs. dr dr. prof prof. sens sens. reps reps. govs govs. gen gen. lt lt. col col. sgt sgt. capt capt. "
+    "mr mr. mrs mrs. ms ms. messrs messrs. dr dr. prof prof. sens sens. reps reps. govs govs. "
+    "gen gen. lt lt. col col. sgt sgt. capt capt. "
     "adm adm. maj maj. gov gov. sen sen. rep rep. rev rev. sir lord lady dame president "
     "vice prime minister secretary senator governor mayor judge justice chairman chairwoman "
     "chair speaker spokesman spokeswoman spokesperson director ambassador general admiral "

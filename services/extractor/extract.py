@@ -1,6 +1,6 @@
 """Claim extraction: who said what, sentence by sentence, in one cleaned article.
 
-``extract_claims(text)`` returns the claims of an article in text order, of two kinds:
+``extract_claims(text)`` returns the claims of an article in text order, of three kinds:
 
 - ``"quote"``: a full quotation (not a partial quote or scare quote inside a sentence). A
   quotation spanning sentences or paragraphs gives one claim per sentence, all with its speaker.
@@ -9,14 +9,20 @@
   sentence carrying a trailing attribution also takes the first sentence of a quotation resumed
   right after it (``"A," he said. "B. C."`` gives "A B" and "C"), as PolNeAR annotates it.
 - ``"reported"``: the content clause of reported speech (``X said (that) ...``, ``..., X said``,
-  ``according to X, ...``, ``X urged Y to ...``); partial quotes stay inside it. One claim per
-  sentence, except that a coordinated cue (``, adding that ...``) starts a claim of its own, and
-  reported content stops where a later full quotation's own attribution begins.
+  ``according to X, ...``, ``X urged Y to ...``, ``X's claim that ...``, ``X is convinced
+  that ...``); partial quotes stay inside it. One claim per sentence, except that a coordinated
+  cue (``, adding that ...``) starts a claim of its own, and reported content stops where a later
+  full quotation's own attribution begins.
+- ``"statement"``: an unattributed sentence that states quantities ("Five civilians were
+  killed", "The bank raised its rate to 4.75 percent"): a sentence with no other claim, no
+  quotation and at least one quantity (see ``numbers``); ``speaker`` is None.
 
-Unattributed statements (kind ``"statement"``) are not produced. Speakers are resolved within the
-article to the fullest name it uses (see ``speakers``); a quotation without an attribution of
-its own takes the speaker of the quotation it continues, or of the previous claim; ``speaker``
-is None when no source was found (an agentless passive). Pure functions: no I/O, no state.
+Every claim carries the quantities of its text (``numbers``: ``(value, unit)`` pairs). Speakers
+are resolved within the article to the fullest name it uses (see ``resolver``); a quotation
+without an attribution of its own takes the speaker of the quotation it continues, or of the
+previous claim; ``speaker`` is None when no source was found (an agentless passive).
+``speaker_title`` holds the role and the appositive that describe the speaker ("Rep., the
+ranking member of the committee"). Pure functions: no I/O, no state.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from dataclasses import dataclass
 from services.extractor import cues
 from services.extractor.attribution import Frame, find_cues, lead_frame, reported_frames, tail_frame
 from services.extractor.cues import MASK
+from services.extractor.numbers import Quantity, quantities
 from services.extractor.quotes import Quote, find_quotes, mask_quotes
 from services.extractor.resolver import Resolver
 from services.extractor.speakers import parse_source
@@ -47,6 +54,7 @@ class Claim:
     start: int  # char span of `text` in the input text
     end: int
     sentence: int  # index of the sentence it comes from
+    numbers: tuple[tuple[float, str], ...] = ()  # quantities in `text`: (4.75, "percent")
 
 
 @dataclass(slots=True)
@@ -83,6 +91,7 @@ def extract_claims(text: str, sentences: Sequence[tuple[int, int]] | None = None
     doc = _Doc(text, masked, spans, quotes)
     drafts = doc.quote_drafts()
     drafts += doc.reported_drafts(drafts)
+    drafts += doc.statement_drafts(drafts)
     drafts.sort(key=lambda d: (d.pieces[0][0], d.sentence))
     return _resolve(text, drafts, doc)
 
@@ -99,6 +108,8 @@ class _Doc:
         self.frames: list[Frame | None] = []
         self.used_cues: dict[int, tuple[int, int] | None] = {}
         self.full: set[int] = set()
+        self.quantities: list[Quantity] = quantities(text)
+        self.quantity_starts = [q.start for q in self.quantities]
 
     def sentence_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)
@@ -273,6 +284,30 @@ class _Doc:
         d_frame = self.frames[d.quote]
         return d_frame is None or d_frame.cue is None or d_frame.cue == frame.cue
 
+    # --- statements ---------------------------------------------------------------------------
+
+    def statement_drafts(self, drafts: list[_Draft]) -> list[_Draft]:
+        """Unattributed sentences that state quantities: no claim of their own, no quotation."""
+        taken = {d.sentence for d in drafts}
+        out: list[_Draft] = []
+        for k in sorted({self.sentence_of(q.start) for q in self.quantities} - taken):
+            ss, se = self.spans[k]
+            piece = _strip(self.text, ss, se)
+            if piece is None or MASK in self.masked[ss:se] or len(_WORDS.findall(self.text, *piece)) < 4:
+                continue
+            out.append(_Draft("statement", k, [piece], None, None))
+        return out
+
+    def numbers(self, pieces: Sequence[tuple[int, int]]) -> tuple[tuple[float, str], ...]:
+        """The quantities inside ``pieces`` (from the article's one pass)."""
+        out: list[tuple[float, str]] = []
+        for a, b in pieces:
+            i = bisect.bisect_left(self.quantity_starts, a)
+            while i < len(self.quantities) and self.quantities[i].end <= b:
+                out.append((self.quantities[i].value, self.quantities[i].unit))
+                i += 1
+        return tuple(out)
+
     # --- reported speech -----------------------------------------------------------------------
 
     def reported_drafts(self, quote_drafts: list[_Draft]) -> list[_Draft]:
@@ -384,6 +419,9 @@ def _resolve(text: str, drafts: list[_Draft], doc: _Doc) -> list[Claim]:
     claims: list[Claim] = []
     last: tuple[str | None, str | None] = (None, None)
     for d in drafts:
+        if d.kind == "statement":
+            claims.append(_claim(text, d, (None, None), doc))
+            continue
         if d.source is not None:
             if d.source not in by_source:
                 src_text = text[d.source[0] : d.source[1]]
@@ -402,11 +440,11 @@ def _resolve(text: str, drafts: list[_Draft], doc: _Doc) -> list[Claim]:
         if d.quote is not None:
             by_quote[d.quote] = who
         last = who
-        claims.append(_claim(text, d, who))
+        claims.append(_claim(text, d, who, doc))
     return claims
 
 
-def _claim(text: str, d: _Draft, who: tuple[str | None, str | None]) -> Claim:
+def _claim(text: str, d: _Draft, who: tuple[str | None, str | None], doc: _Doc) -> Claim:
     body = " ".join(text[a:b] for a, b in d.pieces)
     cue = text[d.cue[0] : d.cue[1]] if d.cue is not None else None
     return Claim(
@@ -418,4 +456,5 @@ def _claim(text: str, d: _Draft, who: tuple[str | None, str | None]) -> Claim:
         start=d.pieces[0][0],
         end=d.pieces[-1][1],
         sentence=d.sentence,
+        numbers=doc.numbers(d.pieces),
     )

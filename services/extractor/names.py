@@ -33,7 +33,7 @@ MALE_NAMES: Final = frozenset(
     nicolas nigel noah norman oliver omar oscar otto owen pablo patrick paul pedro peter phil
     philip philippe pierre rafael ralph ramon randall randy raul ray raymond reginald reza
     richard rick ricky rob robert roberto rodney roger roland ron ronald ross roy rudy rupert
-    russell ryan salvador sam samuel scott sean sebastian sergei sergey seth shane 
+    russell ryan salvador sam samuel scott sean sebastian sergei sergey seth shane
     simon stanley stefan stephen steve steven stuart ted theodore thomas tim timothy tobias
     todd tom tommy tony travis trevor troy tyler victor vincent vladimir walter wayne wesley
     william willie xavier yuri zachary

@@ -76,7 +76,9 @@ _MANNER = re.compile(
     r"(?:\s+(?:with|to|on|at|in)\s+(?:[A-Z][\w’'.&-]*\s*)+)?"
 )
 # An adverb between subject and verb ("Anderson largely agreed"); not a noun in -ly.
-_ADVERB = re.compile(r"(?!(?:family|ally|rally|supply|assembly|monopoly|anomaly|daily|weekly|bully)$)[a-z]{2,}ly")
+_ADVERB = re.compile(
+    r"(?!(?:family|ally|rally|supply|assembly|monopoly|anomaly|daily|weekly|bully)$)[a-z]{2,}ly"
+)
 _TIME_LEFT = re.compile(
     r"\s+(?:(?:on|last|this|next|earlier|later|early|late)\s+)?(?:(?:Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday)|week|weekend|month|year|morning|afternoon|evening|night|"
@@ -276,13 +278,13 @@ def _clause_subject(toks: list[tuple[int, int, str]], i: int, at_start: bool) ->
     head = words[cut - 1]
     low_head = head.lower()
     role = low_head in cues.ROLES
-    if not (_is_name_tok(head) or role or low_head in cues.SOURCE_NOUNS or low_head in _SUBJECT_OPENERS):
-        if not _noun_like(head):
-            return None  # the head must be able to speak: a name, a role, a text or a plural
+    speaks = _is_name_tok(head) or role or low_head in cues.SOURCE_NOUNS or low_head in _SUBJECT_OPENERS
+    if not speaks and not _noun_like(head):
+        return None  # the head must be able to speak: a name, a role, a text or a plural
     first = words[0]
-    if not (first.lower() in _SUBJECT_OPENERS or first[:1].isdigit() or _is_name_tok(first)):
-        if not (role and first.islower() and len(words) > 1):
-            return None  # "elected officials from both parties say": a role needs no determiner
+    opens = first.lower() in _SUBJECT_OPENERS or first[:1].isdigit() or _is_name_tok(first)
+    if not opens and not (role and first.islower() and len(words) > 1):
+        return None  # "elected officials from both parties say": a role needs no determiner
     for k, word in enumerate(words):
         low = word.lower()
         if low in _OBJECT_PRONOUNS and k and words[k - 1].lower() in _MIDDLE_WORDS:

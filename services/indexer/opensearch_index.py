@@ -21,7 +21,9 @@ Contract of ``write`` (see ``backend``), for one process:
   touched cluster ids): no scripts, which the integ-test distribution lacks.
 
 Writes are serialised within a process (the sink's agents share one backend). Two indexer
-processes writing an article and its claims at the same moment can still race: see the README.
+processes writing an article and its claims at the same moment can still race (a stale claim or
+a missing language may survive until the article is written again): SQLite has one writer, and
+a single indexer process with several partitions avoids the race on OpenSearch.
 """
 
 from __future__ import annotations

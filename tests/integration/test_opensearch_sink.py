@@ -11,6 +11,7 @@ import pytest
 from services.indexer.backend import Filters, IndexUnavailable, SearchRequest
 from services.indexer.opensearch_index import OpenSearchBackend
 from services.indexer.samples import sample_batch
+from services.indexer.stage import Indexer
 from shared.infra import opensearch as local_os
 from shared.records import ArticleDoc, Claim, ClaimGroup
 from shared.settings import Settings
@@ -125,6 +126,24 @@ async def test_documents_the_index_refuses_are_rejected_the_rest_written(backend
     assert rejected[0].reason == "index-rejected" and "mapper_parsing_exception" in rejected[0].detail
     await backend.refresh()
     assert (await backend.counts())["claims"] == 1
+
+
+async def test_the_indexer_stage_writes_to_opensearch_when_configured(
+    opensearch: local_os.LocalOpenSearch,
+) -> None:
+    sink = Indexer(os_settings(opensearch))
+    await sink.start()
+    assert isinstance(sink.index, OpenSearchBackend)
+    try:
+        articles, groups = sample_batch()
+        bad = _group("a9", ("k9", "x", "g9"), span_end=2**40)
+        rejected = await sink.write([*articles, bad, *groups])
+        assert [r.record for r in rejected] == [bad]
+        await sink.index.refresh()
+        assert (await sink.index.counts())["claims"] == 7
+    finally:
+        await sink.index.drop()
+        await sink.stop()
 
 
 async def test_write_raises_while_the_node_is_down_and_succeeds_after_restart(
