@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     fetch_deadline_s: float = Field(default=30.0, gt=0)
     fetch_max_connections: int = Field(default=100, ge=1)
     fetch_per_host_concurrency: int = Field(default=2, ge=1)
+    fetch_concurrency: int = Field(default=32, ge=1)
     fetch_per_host_delay_s: float = Field(default=1.0, ge=0)
     fetch_max_crawl_delay_s: float = Field(default=10.0, ge=0)
     fetch_max_redirects: int = Field(default=5, ge=0)

@@ -84,6 +84,11 @@ class Stage(ABC, Generic[R]):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    def concurrency(self) -> int:
+        """How many messages the stage may work on at once (above 1, order within a partition
+        is lost; offsets are still committed only up to the lowest unfinished message)."""
+        return 1
+
     def bind(self, app: faust.App) -> None:
         """Declare tables or other Faust resources on ``app`` before the worker starts."""
 
@@ -209,7 +214,7 @@ class Runner(_Binding):
         self.stage = stage
         stage.bind(app)
         source = raw_topic(app, stage.source, stage.settings)
-        app.agent(source, name=f"{stage.name}-agent")(self._agent)
+        app.agent(source, name=f"{stage.name}-agent", concurrency=stage.concurrency())(self._agent)
 
     async def _agent(self, stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():

@@ -52,16 +52,20 @@ _PREP_OBJECT = re.compile(r"(?:about|over)\s+(?=[\w“\"#$])")
 _DEFINITE = frozenset("the this that these those his her their its".split())
 _THAT_NEXT = re.compile(r"\s+that\b")
 # One trie over every cue word: verbs, "according to", "quoted" (X quoted Y as saying).
-_CUE = re.compile(
-    r"(?<![\w’'#-])(?:"
-    + alternation(
-        cues.ALL_VERBS
-        | cues.CAP_CUES
-        | cues.NOUNY_CUES
-        | {"according_to", "According_to", "quoted", "quotes", "quoting"}
-    )
-    + r")(?![\w’'#-])"
+_CUE_WORDS = (
+    cues.ALL_VERBS
+    | cues.CAP_CUES
+    | cues.NOUNY_CUES
+    | {"according_to", "According_to", "quoted", "quotes", "quoting"}
 )
+_CUE = re.compile(r"(?<![\w’'#-])(?:" + alternation(_CUE_WORDS) + r")(?![\w’'#-])")
+# The article-wide scan: every word that may open a cue of any kind, behind a separator
+# (a leading character class lets the engine skip ahead fast; a lookbehind would not). Each
+# hit is then matched exactly by the pattern of its kind.
+_ANY_CUE_WORD = alternation(_CUE_WORDS | cues.SPEECH_NOUNS | cues.ATTITUDE_ADJECTIVES | {"known"})
+_CUE_SCAN = re.compile(r"[\s(\[“\"—–/](" + _ANY_CUE_WORD + r")(?![\w’'#-])")
+_CUE_AT_START = re.compile(r"(" + _ANY_CUE_WORD + r")(?![\w’'#-])")
+_PASSIVE_HEAD = re.compile(r"(?<![\w’'])(?:[Ii]t|[Tt]his)\s+(?:was|is|has\s+been|had\s+been)\s+(?:also\s+)?$")
 _INTRO = re.compile(
     r"(?<![\w’'#-])(?:continued|continues|went\s+on|added|adds|wrote|writes|tweeted|explained|"
     r"asked|asks|replied|responded|recalled|stated|declared|said|says|told\s+\w+|noted|notes|concluded|"
@@ -286,16 +290,24 @@ def find_cues(masked: str) -> list[re.Match[str]]:
     """Every cue (verb, "according to", "quoted", passive "it was reported that", a noun such
     as "concerns about") in the masked text, in order: one pass per article, sentences then
     take their share."""
-    found = [
-        *_cues_in(masked, 0, len(masked)),
-        *_PASSIVE.finditer(masked),
-        *_NOUN_CUE.finditer(masked),
-        *(
-            m
-            for m in _ADJ_CUE.finditer(masked)
-            if _COPULA_BEFORE.search(masked, max(0, m.start() - 30), m.start())
-        ),
-    ]
+    found: list[re.Match[str]] = []
+    first = _CUE_AT_START.match(masked)
+    starts = [0] if first else []
+    starts += [m.start(1) for m in _CUE_SCAN.finditer(masked)]
+    for pos in starts:
+        verb = _CUE.match(masked, pos)
+        if verb is not None and (verb.group() not in cues.NOUNY_CUES or _THAT_NEXT.match(masked, verb.end())):
+            found.append(verb)
+            head = _PASSIVE_HEAD.search(masked, max(0, pos - 30), pos)
+            passive = _PASSIVE.match(masked, head.start()) if head else None
+            if passive is not None:
+                found.append(passive)
+        noun = _NOUN_CUE.match(masked, pos)
+        if noun is not None:
+            found.append(noun)
+        adjective = _ADJ_CUE.match(masked, pos)
+        if adjective is not None and _COPULA_BEFORE.search(masked, max(0, pos - 30), pos):
+            found.append(adjective)
     found.sort(key=lambda m: m.start())
     return found
 

@@ -71,9 +71,9 @@ _NUMBER = re.compile(
 # Where a quantity may start: a digit or currency sign (a charset the engine skips to fast), or
 # a number word (one trie, not a flat alternation).
 _DIGIT = re.compile(r"[$£€¥\d]")
-_NUMBER_WORD = re.compile(
-    r"(?<![\w’'-])(?:" + alternation({w for k in _WORD_VALUES for w in (k, k.capitalize())}) + r")(?![\w’'-])"
-)
+_WORDS = alternation({w for k in _WORD_VALUES for w in (k, k.capitalize())})
+_NUMBER_WORD = re.compile(r"[\s(\[“\"—–/]((?:" + _WORDS + r"))(?![\w’'-])")  # a separator first: fast
+_NUMBER_WORD_AT_START = re.compile(r"(?:" + _WORDS + r")(?![\w’'-])")
 _NOT_BEFORE = frozenset(".,-$£€¥")
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
@@ -90,7 +90,9 @@ class Quantity:
 
 def quantities(text: str) -> list[Quantity]:
     """Every quantity of ``text`` in order, in one pass (an article's, looked up per claim)."""
-    starts = [m.start() for m in _NUMBER_WORD.finditer(text)]
+    starts = [m.start(1) for m in _NUMBER_WORD.finditer(text)]
+    if _NUMBER_WORD_AT_START.match(text):
+        starts.append(0)
     prev = -2
     for m in _DIGIT.finditer(text):
         i = m.start()

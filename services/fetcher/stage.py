@@ -107,6 +107,10 @@ class Fetcher(Stage[Submission]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.table = {}
+
+    def concurrency(self) -> int:
+        # Fetching waits on the network: many pages in flight, politeness limits per host.
+        return self.settings.fetch_concurrency
         self.busy: dict[str, asyncio.Event] = {}
 
     def bind(self, app: faust.App) -> None:

@@ -639,13 +639,8 @@ def search_body(req: SearchRequest) -> dict[str, Any]:
 
 
 def cluster_aggregation(cluster_ids: list[str]) -> dict[str, Any]:
-    """Per cluster: outlets, member ids, the first member, the first and last dated members."""
+    """Per cluster: outlets, member ids, and the first and last members in order of appearance."""
     fields = ["claim_id", "text", "speaker", "published_at", "published_day"]
-
-    def dated(sort: list[dict[str, Any]]) -> dict[str, Any]:
-        hit = {"top_hits": {"size": 1, "sort": sort, "_source": fields}}
-        return {"filter": {"exists": {"field": "published_at"}}, "aggs": {"hit": hit}}
-
     by_key = {"_key": "asc"}
     return {
         "size": 0,
@@ -656,9 +651,10 @@ def cluster_aggregation(cluster_ids: list[str]) -> dict[str, Any]:
                 "aggs": {
                     "outlets": {"terms": {"field": "outlet", "size": 1000, "order": by_key}},
                     "members": {"terms": {"field": "claim_id", "size": MAX_CLUSTER_MEMBERS, "order": by_key}},
+                    # Undated members sort last either way: the first hit of each is dated if
+                    # any member is, so these give first/last seen without a filter.
                     "first": {"top_hits": {"size": 1, "sort": FIRST_SEEN_SORT, "_source": fields}},
-                    "first_dated": dated(FIRST_SEEN_SORT),
-                    "last_dated": dated(LAST_SEEN_SORT),
+                    "last": {"top_hits": {"size": 1, "sort": LAST_SEEN_SORT, "_source": fields}},
                 },
             }
         },
@@ -680,8 +676,7 @@ def _first_hit(agg: dict[str, Any]) -> dict[str, Any] | None:
 
 def _cluster_doc(cluster_id: str, bucket: dict[str, Any], now: float) -> dict[str, Any]:
     first = _first_hit(bucket["first"]) or {}
-    first_dated = _first_hit(bucket["first_dated"]["hit"]) or {}
-    last_dated = _first_hit(bucket["last_dated"]["hit"]) or {}
+    last = _first_hit(bucket["last"]) or {}
     outlets = [b["key"] for b in bucket["outlets"]["buckets"]]
     return {
         "cluster_id": cluster_id,
@@ -692,10 +687,10 @@ def _cluster_doc(cluster_id: str, bucket: dict[str, Any], now: float) -> dict[st
         "outlet_count": len(outlets),
         "outlets": outlets,
         "member_ids": [b["key"] for b in bucket["members"]["buckets"]],
-        "first_seen": first_dated.get("published_at"),
-        "last_seen": last_dated.get("published_at"),
-        "first_day": first_dated.get("published_day"),
-        "last_day": last_dated.get("published_day"),
+        "first_seen": first.get("published_at"),
+        "last_seen": last.get("published_at"),
+        "first_day": first.get("published_day"),
+        "last_day": last.get("published_day"),
         "indexed_ts": now,
     }
 
