@@ -7,7 +7,7 @@ CW := $(BIN)/claimwire
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: setup run demo test test-unit test-integration test-e2e lint format bench stop up down logs clean
+.PHONY: setup run demo test test-unit test-integration test-e2e lint format bench stop up up-cluster down logs clean
 
 $(BIN)/claimwire: pyproject.toml uv.lock
 	@command -v uv >/dev/null || $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
@@ -44,6 +44,12 @@ test-integration: setup
 test-e2e: setup
 	$(BIN)/pytest -q -m e2e
 
+bench: setup ## benchmarks on the real local broker; results in bench/results/
+	$(CW) bench
+
+bench-quick: setup
+	$(CW) bench --quick --json
+
 lint: setup ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,6 +61,9 @@ format: setup
 
 up: ## docker compose: build and start the full stack
 	docker compose up -d --build
+
+up-cluster: ## docker compose with a 3-broker Kafka (replication factor 3, min ISR 2)
+	docker compose -f docker-compose.yml -f compose.cluster.yml up -d --build
 
 down:
 	docker compose down

@@ -20,6 +20,8 @@ from shared.settings import load_settings
 app = typer.Typer(help="claimwire: who claimed what, and which outlets carried it.", no_args_is_help=True)
 kafka_app = typer.Typer(help="The local Apache Kafka broker (no Docker).", no_args_is_help=True)
 app.add_typer(kafka_app, name="kafka")
+feeds_app = typer.Typer(help="RSS/Atom feeds the fetcher polls for new articles.", no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
 console = Console()
 
 
@@ -236,6 +238,37 @@ def pairs(
                 ).decode()
                 + "\n"
             )
+
+
+@feeds_app.command("add")
+def feeds_add(url: str) -> None:
+    """Add a feed URL to the polled list (the fetcher picks it up at its next poll)."""
+    from services.fetcher.cli import feeds_add as add
+
+    try:
+        added = add(load_settings(), url)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    console.print("added" if added else "already listed")
+
+
+@feeds_app.command("list")
+def feeds_list() -> None:
+    """The feeds the fetcher polls."""
+    from services.fetcher.cli import feeds_list as listed
+
+    for url in listed(load_settings()):
+        console.print(url, highlight=False)
+
+
+@app.command()
+def replay() -> None:
+    """Re-submit every retained raw page (`articles.raw`) for re-extraction."""
+    from services.fetcher.cli import replay_pages
+
+    with console.status("replaying raw pages…"):
+        count = replay_pages(load_settings())
+    console.print(f"re-submitted {count} page(s)")
 
 
 @app.command("gen-corpus")
