@@ -106,11 +106,7 @@ async def group_status(settings: Settings, group: str, topics: list[str]) -> Gro
     try:
         committed = await _with_retry(lambda: admin.list_consumer_group_offsets(group))
         described = await _with_retry(lambda: admin.describe_consumer_groups([group]))
-        tps = [
-            TopicPartition(t["topic"], p["partition"])
-            for t in await admin.describe_topics(topics)
-            for p in sorted(t["partitions"], key=lambda p: p["partition"])
-        ]
+        tps = await _partitions(admin, topics)
         ends = await consumer.end_offsets(tps) if tps else {}
         parts = [
             PartitionLag(tp.topic, tp.partition, committed[tp].offset if tp in committed else None, ends[tp])
@@ -121,6 +117,26 @@ async def group_status(settings: Settings, group: str, topics: list[str]) -> Gro
     finally:
         await consumer.stop()
         await admin.close()
+
+
+async def topic_partitions(settings: Settings, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of ``topics`` that exists, in order."""
+    admin = AIOKafkaAdminClient(**client_options(settings))
+    await admin.start()
+    try:
+        return await _partitions(admin, topics)
+    finally:
+        await admin.close()
+
+
+async def _partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> list[TopicPartition]:
+    # A plain consumer knows partitions only of topics it subscribed to; ask the admin API.
+    return [
+        TopicPartition(t["topic"], p["partition"])
+        for t in await admin.describe_topics(topics)
+        if t["error_code"] == 0
+        for p in sorted(t["partitions"], key=lambda p: p["partition"])
+    ]
 
 
 async def _with_retry(call: Callable[[], Awaitable[T]], attempts: int = 20) -> T:

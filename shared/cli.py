@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -20,6 +21,8 @@ from shared.settings import load_settings
 app = typer.Typer(help="claimwire: who claimed what, and which outlets carried it.", no_args_is_help=True)
 kafka_app = typer.Typer(help="The local Apache Kafka broker (no Docker).", no_args_is_help=True)
 app.add_typer(kafka_app, name="kafka")
+dlq_app = typer.Typer(help="Dead letters: list, show, replay.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
 feeds_app = typer.Typer(help="RSS/Atom feeds the fetcher polls for new articles.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 console = Console()
@@ -162,27 +165,150 @@ def wait(
 
 
 @app.command()
-def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Per service: consumer group state, and per partition the committed offset, end offset, lag."""
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    watch: Annotated[bool, typer.Option("--watch", help="Refresh continuously.")] = False,
+    interval: Annotated[float, typer.Option(min=0.5, help="Seconds between samples.")] = 2.0,
+) -> None:
+    """Consumer groups, lag per partition, rates, dead letters, latency and a health verdict.
+
+    Exits with 1 when a service is stalled (lag and no commit progress).
+    """
+    from rich.live import Live
+
     from shared.status import collect
 
     settings = load_settings()
-    report = asyncio.run(collect(settings))
-    if as_json:
-        sys.stdout.write(orjson.dumps(report).decode() + "\n")
-        return
-    table = Table("service", "group", "state", "members", "topic[partition]", "committed", "end", "lag")
+    if not watch:
+        report, _ = asyncio.run(collect(settings, interval))
+        if as_json:
+            sys.stdout.write(orjson.dumps(report).decode() + "\n")
+        else:
+            console.print(_status_table(report))
+        raise typer.Exit(0 if report["healthy"] else 1)
+
+    async def loop(live: Live) -> None:
+        report, after = await collect(settings, interval)
+        while True:
+            live.update(_status_table(report))
+            await asyncio.sleep(interval)
+            report, after = await collect(settings, interval, before=after)
+
+    with Live(console=console, auto_refresh=False) as live, contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(loop(live))
+
+
+def _status_table(report: dict[str, Any]) -> Table:
+    colour = {"ok": "green", "idle": "dim", "lagging": "yellow", "stalled": "bold red"}
+    lat = report.get("latency") or {}
+    caption = f"end-to-end latency p50 {lat['p50_s']}s p99 {lat['p99_s']}s" if lat else "no recent latency"
+    table = Table(
+        "service",
+        "verdict",
+        "state",
+        "members",
+        "topic[p]",
+        "committed",
+        "end",
+        "lag",
+        "trend",
+        "in/min",
+        "out/min",
+        "dead letters",
+        title="claimwire status",
+        caption=caption,
+    )
     for svc in report["services"]:
+        dead = ", ".join(f"{r}:{n}" for r, n in svc["dead_letters"].items()) or "-"
+        v = svc["verdict"]
+        trend = svc["lag_trend"]
         for i, p in enumerate(svc["partitions"] or [{}]):
-            head = (svc["service"], svc["group"], svc["state"], str(svc["members"])) if i == 0 else ("",) * 4
+            head = (
+                (svc["service"], f"[{colour[v]}]{v}[/]", svc["state"], str(svc["members"]))
+                if i == 0
+                else ("",) * 4
+            )
+            tail = (
+                (f"{trend:+d}", str(svc["in_per_min"]), str(svc["out_per_min"]), dead)
+                if i == 0
+                else ("",) * 4
+            )
             table.add_row(
                 *head,
                 f"{p.get('topic', '-')}[{p.get('partition', '-')}]",
                 str(p.get("committed", "-")),
                 str(p.get("end", "-")),
                 str(p.get("lag", "-")),
+                *tail,
             )
-    console.print(table)
+    return table
+
+
+@dlq_app.command("list")
+def dlq_list(
+    stage: Annotated[str | None, typer.Option(help="Only this stage's letters.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Only letters with this reason.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The most recent dead letters: where from, why, and a preview of the bytes."""
+    from shared import dlq
+
+    letters = dlq.select(asyncio.run(dlq.read_letters(load_settings())), stage=stage, reason=reason)[-limit:]
+    if as_json:
+        for x in letters:
+            sys.stdout.write(orjson.dumps({"ref": x.ref, **x.letter.model_dump()}).decode() + "\n")
+        return
+    table = Table("ref", "age", "stage", "reason", "source", "error", "bytes")
+    for x in letters:
+        d = x.letter
+        preview = x.original()[:40].decode("utf-8", "replace")
+        table.add_row(
+            x.ref,
+            dlq.age(d),
+            d.stage,
+            d.reason,
+            f"{d.topic}[{d.partition}]@{d.offset}",
+            d.error[:60],
+            preview,
+        )
+    console.print(table if letters else "no dead letters")
+
+
+@dlq_app.command("show")
+def dlq_show(ref: Annotated[str, typer.Argument(help="PARTITION:OFFSET in the dead-letter topic.")]) -> None:
+    """One dead letter in full, with its original bytes decoded."""
+    from shared import dlq
+
+    found = dlq.select(asyncio.run(dlq.read_letters(load_settings())), refs={ref})
+    if not found:
+        raise typer.BadParameter(f"no dead letter at {ref}")
+    x = found[0]
+    body = {
+        **x.letter.model_dump(exclude={"value_b64"}),
+        "ref": x.ref,
+        "original": x.original().decode("utf-8", "backslashreplace"),
+    }
+    sys.stdout.write(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    refs: Annotated[
+        list[str] | None, typer.Argument(help="PARTITION:OFFSET refs; none means all selected.")
+    ] = None,
+    stage: Annotated[str | None, typer.Option(help="Only this stage's letters.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Only letters with this reason.")] = None,
+) -> None:
+    """Re-publish dead letters' original bytes to the topics they came from (after a fix)."""
+    from shared import dlq
+
+    settings = load_settings()
+    letters = dlq.select(
+        asyncio.run(dlq.read_letters(settings)), stage=stage, reason=reason, refs=set(refs) if refs else None
+    )
+    sent = asyncio.run(dlq.replay(settings, letters))
+    console.print(f"replayed {sent} dead letter(s)")
 
 
 @app.command()

@@ -1,37 +1,426 @@
-"""Are two claim texts the same statement? A lexical decision on normalised tokens."""
+"""Are two claim texts the same statement? A learned decision on normalised tokens.
+
+``score_tokens(a, b)`` computes a few dozen lexical similarities between two token tuples (word,
+word n-gram and character n-gram overlap, containment, IDF-weighted overlap, longest common
+subsequence, unmatched stretches, number and negation agreement) and combines them with a logistic
+model whose weights, IDF table and per-word weights live in ``model.json`` (learned offline by
+``tools/train_pairs.py`` from the MRPC training pairs). Contracts:
+
+* ``score`` is a probability-like value in [0, 1], symmetric in its arguments and monotone in the
+  model's evidence; ``duplicate`` is ``score >= threshold`` (learned; ``shipped().threshold``).
+* Pairs that share no content word score 0 without running the model (the hot path's early exit).
+* Everything is deterministic across processes: no Python ``hash()``, no randomness, and
+  ``minhash``/``lsh_bands`` use keyed BLAKE2b and fixed-width integer arithmetic only.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from hashlib import blake2b
+from pathlib import Path
+from typing import Final
 
 from services.dedup.normalize import STOPWORDS, tokens
 
-THRESHOLD = 0.6
+__all__ = [
+    "FEATURES",
+    "PairScore",
+    "Profile",
+    "Scorer",
+    "lsh_bands",
+    "minhash",
+    "score_pair",
+    "score_tokens",
+    "shipped",
+]
+
+MODEL_PATH: Final = Path(__file__).with_name("model.json")
+NEGATIONS: Final = frozenset(
+    "not no never nor none nobody nothing neither without".split()
+)  # tokens() turns "n't" into "not", so these cover contractions too.
+# Dense features, in the order of the model's coefficients.
+FEATURES: Final = (
+    "jaccard",
+    "content_jaccard",
+    "idf_jaccard",
+    "idf_containment_min",
+    "unmatched_idf_max",
+    "unmatched_idf_min",
+    "unmatched_max",
+    "unmatched_min",
+    "unmatched_rare_max",
+    "unmatched_stop_max",
+    "bigram_jaccard",
+    "trigram_jaccard",
+    "fourgram_jaccard",
+    "prefix4_jaccard",
+    "lcs_max",
+    "lcs_min",
+    "run_max",
+    "run_min",
+    "runs_max",
+    "runs_min",
+    "numbers_both",
+    "numbers_any",
+    "numbers_differ",
+    "numbers_conflict",
+    "numbers_jaccard",
+    "numbers_unmatched",
+    "length_ratio",
+    "length_diff",
+    "length_min",
+    "length_max",
+    "negation_mismatch",
+    "said_mismatch",
+    "stopword_jaccard",
+    "same_start",
+    "same_end",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class PairScore:
+    """One decision: ``score`` in [0, 1] (higher = more likely the same statement),
+    ``duplicate`` = ``score >= threshold``, and the named similarities behind it (for
+    explain-cluster; ``lexicon`` is the per-word model's contribution in logits)."""
+
     score: float
     duplicate: bool
     features: dict[str, float]
 
 
+class Profile:
+    """Everything about one token tuple that pair scoring needs; built once per distinct tuple."""
+
+    __slots__ = (
+        "bigrams",
+        "content",
+        "fourgrams",
+        "head",
+        "idf",
+        "idf_of",
+        "lexicon",
+        "log_n",
+        "n",
+        "negated",
+        "numbers",
+        "positions",
+        "prefixes",
+        "rare",
+        "said",
+        "stops",
+        "tail",
+        "tokens",
+        "trigrams",
+        "units",
+        "words",
+    )
+
+    def __init__(self, toks: tuple[str, ...], scorer: Scorer) -> None:
+        self.tokens = toks
+        self.n = len(toks)
+        self.log_n = math.log1p(self.n)
+        self.head, self.tail = toks[:2], toks[-2:]
+        self.words = frozenset(toks)
+        self.content = self.words - STOPWORDS
+        self.stops = self.words & STOPWORDS
+        self.numbers = frozenset(w for w in self.words if w[0].isdigit())
+        self.idf_of = {w: scorer.idf(w) for w in self.content}
+        self.idf = sum(self.idf_of.values())
+        self.rare = frozenset(w for w in self.content if not scorer.known(w)) - self.numbers
+        self.prefixes = frozenset(w[:4] for w in self.content)
+        self.bigrams = frozenset(map(" ".join, zip(toks, toks[1:], strict=False)))
+        self.trigrams = frozenset(zip(toks, toks[1:], toks[2:], strict=False))
+        self.fourgrams = frozenset(zip(toks, toks[1:], toks[2:], toks[3:], strict=False))
+        self.negated = not NEGATIONS.isdisjoint(self.words)
+        self.said = "said" in self.words
+        self.units = self.words | self.bigrams
+        self.lexicon = sum(map(scorer.apart_weight, self.units))
+        self.positions = _positions(toks)
+
+
+def _positions(toks: tuple[str, ...]) -> dict[str, int]:
+    """Bit mask of each token's positions (for bit-parallel LCS and unmatched runs)."""
+    masks: dict[str, int] = {}
+    for i, tok in enumerate(toks):
+        masks[tok] = masks.get(tok, 0) | (1 << i)
+    return masks
+
+
+def _lcs(a: Profile, b: Profile) -> int:
+    """Length of the longest common token subsequence (Allison-Dix/Hyyrö bit-vector algorithm,
+    O(len(a)) big-int operations instead of the O(len(a)*len(b)) table)."""
+    full = (1 << b.n) - 1
+    v = full
+    get = b.positions.get
+    for tok in a.tokens:
+        u = v & get(tok, 0)
+        v = ((v + u) | (v - u)) & full
+    return b.n - v.bit_count()
+
+
+def _runs(p: Profile, shared: frozenset[str]) -> tuple[int, int]:
+    """Longest stretch of tokens of ``p`` absent from the other text, and how many stretches."""
+    matched = 0
+    for w in shared:
+        matched |= p.positions[w]
+    gap = ((1 << p.n) - 1) & ~matched
+    count = (gap & ~(gap << 1)).bit_count()
+    longest = 0
+    while gap:
+        gap &= gap >> 1
+        longest += 1
+    return longest, count
+
+
+def _jaccard(a: frozenset[object], b: frozenset[object]) -> float:
+    """|a ∩ b| / |a ∪ b|, 0 when both are empty."""
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter) if inter else 0.0
+
+
+class Scorer:
+    """A learned decision function: IDF table, per-unit weights and logistic coefficients.
+
+    ``apart[u]`` is the logit added when unit ``u`` (a word or a "w1 w2" bigram) occurs in one
+    text only; ``shared[u]`` when it occurs in both. Units outside the tables weigh 0 and words
+    outside the IDF table get ``idf_default`` (the IDF of a word seen once: unseen words are rare).
+    """
+
+    def __init__(
+        self,
+        idf: Mapping[str, float],
+        idf_default: float,
+        shared: Mapping[str, float],
+        apart: Mapping[str, float],
+        coef: Iterable[float],
+        intercept: float,
+        threshold: float,
+    ) -> None:
+        self._idf = dict(idf)
+        self.idf_default = idf_default
+        self.apart = dict(apart)
+        # Shared units are visited per pair; fold the "not apart" correction in once here.
+        self.shared_delta = {u: shared.get(u, 0.0) - 2 * self.apart.get(u, 0.0) for u in {*shared, *apart}}
+        self.coef = tuple(coef)
+        self.intercept = intercept
+        self.threshold = threshold
+        self.profile = lru_cache(maxsize=1 << 15)(self._profile)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> Scorer:
+        """Read a model written by ``tools/train_pairs.py``."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{path}: feature list differs from this code's; retrain the model")
+        units = data["units"]
+        return cls(
+            idf=data["idf"],
+            idf_default=data["idf_default"],
+            shared={u: w[0] for u, w in units.items()},
+            apart={u: w[1] for u, w in units.items()},
+            coef=data["coef"],
+            intercept=data["intercept"],
+            threshold=data["threshold"],
+        )
+
+    def idf(self, word: str) -> float:
+        """IDF of ``word`` in the training sentences (``idf_default`` if unseen)."""
+        return self._idf.get(word, self.idf_default)
+
+    def known(self, word: str) -> bool:
+        """Whether ``word`` is in the IDF table (seen in at least two training sentences)."""
+        return word in self._idf
+
+    def apart_weight(self, unit: str) -> float:
+        """Logit added when ``unit`` occurs in one text only (0 for units the model lacks)."""
+        return self.apart.get(unit, 0.0)
+
+    def _profile(self, toks: tuple[str, ...]) -> Profile:
+        return Profile(toks, self)
+
+    def features(self, a: Profile, b: Profile) -> list[float]:
+        """The dense features of the pair, in ``FEATURES`` order (symmetric in a and b)."""
+        words = a.words & b.words
+        content = a.content & b.content
+        return [
+            *_overlap(a, b, words, content),
+            *_weighted(a, b, content),
+            _jaccard(a.bigrams, b.bigrams),
+            _jaccard(a.trigrams, b.trigrams),
+            _jaccard(a.fourgrams, b.fourgrams),
+            _jaccard(a.prefixes, b.prefixes),
+            *_sequence(a, b, words),
+            *_numbers(a.numbers, b.numbers),
+            *_shape(a, b),
+        ]
+
+    def lexicon(self, a: Profile, b: Profile) -> float:
+        """Per-unit logit contribution: apart weights of both texts, corrected for shared units."""
+        delta = self.shared_delta
+        total = a.lexicon + b.lexicon
+        for u in a.units & b.units:
+            total += delta.get(u, 0.0)
+        return total
+
+    def score(self, a: tuple[str, ...], b: tuple[str, ...]) -> PairScore:
+        """Score a pair of token tuples (see the module contract)."""
+        pa, pb = self.profile(a), self.profile(b)
+        if pa.content.isdisjoint(pb.content):
+            return PairScore(0.0, False, {"content_jaccard": 0.0})
+        values = self.features(pa, pb)
+        lexicon = self.lexicon(pa, pb)
+        z = self.intercept + lexicon + sum(c * v for c, v in zip(self.coef, values, strict=True))
+        score = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        features = dict(zip(FEATURES, values, strict=True))
+        features["lexicon"] = lexicon
+        return PairScore(score, score >= self.threshold, features)
+
+
+def _overlap(a: Profile, b: Profile, words: frozenset[str], content: frozenset[str]) -> list[float]:
+    """Word-set Jaccard and content-word Jaccard."""
+    union_c = len(a.content) + len(b.content) - len(content)
+    return [
+        len(words) / (len(a.words) + len(b.words) - len(words)),
+        len(content) / union_c if union_c else 0.0,
+    ]
+
+
+def _weighted(a: Profile, b: Profile, content: frozenset[str]) -> list[float]:
+    """IDF-weighted overlap, unmatched IDF mass and unmatched (rare, function) word counts."""
+    shared = sum(map(a.idf_of.__getitem__, content))
+    big, small = (a.idf, b.idf) if a.idf >= b.idf else (b.idf, a.idf)
+    union = big + small - shared
+    only_a, only_b = len(a.content) - len(content), len(b.content) - len(content)
+    return [
+        shared / union if union > 0 else 0.0,
+        shared / big if big > 0 else 0.0,
+        big - shared,
+        small - shared,
+        max(only_a, only_b),
+        min(only_a, only_b),
+        max(len(a.rare - content), len(b.rare - content)),
+        max(len(a.stops - b.stops), len(b.stops - a.stops)),
+    ]
+
+
+def _sequence(a: Profile, b: Profile, words: frozenset[str]) -> list[float]:
+    """LCS ratios and the stretches of each text that the other lacks."""
+    lcs = _lcs(a, b) if a.n <= b.n else _lcs(b, a)
+    run_a, count_a = _runs(a, words)
+    run_b, count_b = _runs(b, words)
+    return [
+        lcs / max(a.n, b.n),
+        lcs / min(a.n, b.n),
+        max(run_a, run_b),
+        min(run_a, run_b),
+        max(count_a, count_b),
+        min(count_a, count_b),
+    ]
+
+
+def _numbers(na: frozenset[str], nb: frozenset[str]) -> list[float]:
+    """Agreement of the figures quoted: different numbers are strong evidence of a different claim."""
+    both, either = bool(na and nb), bool(na or nb)
+    return [
+        float(both),
+        float(either),
+        float(na != nb),
+        float(both and na != nb),
+        len(na & nb) / len(na | nb) if either else 1.0,
+        len(na ^ nb),
+    ]
+
+
+def _shape(a: Profile, b: Profile) -> list[float]:
+    """Length agreement, negation and attribution mismatch, function-word overlap, same ends."""
+    short, long = min(a.n, b.n), max(a.n, b.n)
+    return [
+        short / long,
+        long - short,
+        min(a.log_n, b.log_n),
+        max(a.log_n, b.log_n),
+        float(a.negated != b.negated),
+        float(a.said != b.said),
+        _jaccard(a.stops, b.stops),
+        float(a.head == b.head),
+        float(a.tail == b.tail),
+    ]
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Scorer:
+    """The model in ``model.json``, loaded on first use (so the trainer can import this module
+    while no model, or one for another feature list, is on disk)."""
+    return Scorer.load()
+
+
 def score_tokens(a: tuple[str, ...], b: tuple[str, ...]) -> PairScore:
-    """Content-word Jaccard blended with containment; numbers must agree."""
-    ca = {t for t in a if t not in STOPWORDS}
-    cb = {t for t in b if t not in STOPWORDS}
-    if not ca or not cb:
-        return PairScore(0.0, False, {})
-    inter = len(ca & cb)
-    jac = inter / len(ca | cb)
-    cont = inter / min(len(ca), len(cb))
-    nums_a = {t for t in ca if t.isdigit()}
-    nums_b = {t for t in cb if t.isdigit()}
-    score = 0.5 * jac + 0.5 * cont
-    if nums_a != nums_b:
-        score *= 0.5
-    return PairScore(score, score >= THRESHOLD, {"jaccard": jac, "containment": cont})
+    """Score two pre-normalised token tuples (``normalize.tokens`` output) with the shipped model."""
+    return shipped().score(a, b)
 
 
 def score_pair(a: str, b: str) -> PairScore:
-    return score_tokens(tokens(a), tokens(b))
+    """Score two claim texts: ``score_tokens(tokens(a), tokens(b))``."""
+    return shipped().score(tokens(a), tokens(b))
+
+
+# -- candidate generation -----------------------------------------------------------------------
+
+_MASK64: Final = (1 << 64) - 1
+_EMPTY: Final = 1 << 32  # larger than any 32-bit hash: the signature slot of an empty text
+
+
+def _params(num_perm: int) -> tuple[tuple[int, int], ...]:
+    """Fixed multiply-shift hash parameters (odd multipliers), derived from BLAKE2b of the index."""
+    out = []
+    for i in range(num_perm):
+        digest = blake2b(f"claimwire-minhash-{i}".encode(), digest_size=16).digest()
+        out.append((int.from_bytes(digest[:8], "little") | 1, int.from_bytes(digest[8:], "little")))
+    return tuple(out)
+
+
+_PARAMS: Final = _params(256)
+
+
+@lru_cache(maxsize=1 << 14)
+def _shingle_row(shingle: str, num_perm: int) -> tuple[int, ...]:
+    """The shingle's value under each of the ``num_perm`` hash functions (cached: Zipfian words)."""
+    x = int.from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "little")
+    return tuple((((a * x + b) & _MASK64) >> 32) for a, b in _PARAMS[:num_perm])
+
+
+def minhash(tokens: tuple[str, ...], num_perm: int = 64) -> tuple[int, ...]:
+    """MinHash signature of the content-word set of ``tokens`` (all words if none is content).
+
+    Content words, not n-grams: paraphrases share words far more than word sequences, and the
+    candidate stage must not lose them. Deterministic across processes; ``num_perm`` ≤ 256.
+    """
+    if not 0 < num_perm <= len(_PARAMS):
+        raise ValueError(f"num_perm must be in 1..{len(_PARAMS)}")
+    words = {t for t in tokens if t not in STOPWORDS} or set(tokens)
+    if not words:
+        return (_EMPTY,) * num_perm
+    rows = [_shingle_row(w, num_perm) for w in sorted(words)]
+    return tuple(map(min, zip(*rows, strict=True)))
+
+
+def lsh_bands(signature: tuple[int, ...], bands: int = 16) -> list[str]:
+    """One key per band of ``len(signature) // bands`` rows: "band:hex digest" strings.
+
+    Texts whose signatures agree on all rows of some band share that band's key; the band index
+    in the key keeps equal rows in different bands apart.
+    """
+    if bands <= 0 or len(signature) < bands:
+        raise ValueError("need 1 <= bands <= len(signature)")
+    rows = len(signature) // bands
+    keys = []
+    for band in range(bands):
+        chunk = signature[band * rows : (band + 1) * rows]
+        data = b"".join(v.to_bytes(5, "little") for v in chunk)
+        keys.append(f"{band}:{blake2b(data, digest_size=8).hexdigest()}")
+    return keys

@@ -48,6 +48,7 @@ _RAISING = re.compile(
     r"(?:and|but)\s+(?:also\s+)?(?:seemed|seems|appeared|appears|went\s+on|goes\s+on|continued|"
     r"continues|began|begins|tried|tries|wanted|wants|used|had|has|have|decided|declined)\s+to\s*$"
 )
+_CONJUNCTION = re.compile(r"(?:and|but|or)\s")
 _PREP_OBJECT = re.compile(r"(?:about|over)\s+(?=[\w“\"#$])")
 _DEFINITE = frozenset("the this that these those his her their its".split())
 _THAT_NEXT = re.compile(r"\s+that\b")
@@ -512,8 +513,10 @@ def _frame_at(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
                 return _with_content(masked, s, e, cue, chained)
         return None
     src = np_left(masked, s, core_end, loose=cue.group().lower() not in cues.NOUN_LIKE_CUES)
-    if src is None and _COORDINATED_VERB.search(masked, s, core_end):
-        src = np_right(masked, s, core_end, False)  # "X supported Y, and said ..."
+    if src is None and (
+        _COORDINATED_VERB.search(masked, s, core_end) or _RAISING.search(masked, s, core_end)
+    ):
+        src = np_right(masked, s, core_end, False)  # "X supported Y, and said ...", "and seemed to"
     if src is not None:
         src = _past_preposition(masked, s, src)
     if src is None:
@@ -621,6 +624,8 @@ def _content_after(masked: str, cue: re.Match[str], e: int) -> tuple[tuple[int, 
     if m:
         comma = "," in m.group()
         pos = m.end()
+    if _CONJUNCTION.match(masked, pos, e):
+        return None, comma  # "X agreed and seemed to think ...": the next verb, not content
     prep = _PREP_OBJECT.match(masked, pos, e)
     if prep is not None:  # "worried about a lack of passion, ...": the object of the preposition
         return _noun_content(masked, prep.end(), e, False), comma
@@ -648,7 +653,7 @@ def _bridgeable(gap: str, most: int) -> bool:
 
 def _according(masked: str, s: int, e: int, cue: re.Match[str]) -> Frame | None:
     before = masked[s : cue.start()].rstrip()
-    trailing = before.endswith(",") and _words(before) >= 3
+    trailing = before.endswith((",", "—", "–")) and _words(before) >= 3
     src = np_right(masked, cue.end(), e, appositive=trailing)
     if trailing:
         rest = _trim(masked, cue.end(), e)

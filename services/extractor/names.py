@@ -28,7 +28,7 @@ MALE_NAMES: Final = frozenset(
     jerry jesse jim jimmy joe joel johann john johnny jon jonathan jorge jose joseph josh joshua
     juan julian justin karl keith ken kenneth kevin khalid kurt kyle lamar lance larry lawrence
     leo leon leonard lewis lloyd louis luca lucas luis luke malcolm manuel marco
-    marcus mario mark martin marvin matt matthew maurice max michael miguel mike mikhail
+    marcus mario mark martin matteo marvin matt matthew maurice max michael miguel mike mikhail
     mitch mitchell mohamed mohammed muhammad murray nathan neil nelson nicholas nick
     nicolas nigel noah norman oliver omar oscar otto owen pablo patrick paul pedro peter phil
     philip philippe pierre rafael ralph ramon randall randy raul ray raymond reginald reza
@@ -46,11 +46,11 @@ FEMALE_NAMES: Final = frozenset(
     ana anastasia andrea angela angelina anita ann anna anne annette antonia april barbara
     beatrice becky belinda beth betsy betty beverly bianca bonnie brenda bridget brittany camila
     candice carla carmen carol caroline carolyn catherine cathy cecilia charlotte cheryl
-    chloe christina christine cindy claire clara claudia colleen connie cristina crystal
+    chiara chloe christina christine cindy claire clara claudia colleen connie cristina crystal
     cynthia daisy daniela danielle deborah debbie debra denise diana diane dianne donna doris
     dorothy edith eileen elaine eleanor elena elisabeth elizabeth ella ellen elsa emily emma
-    erica erin esther eva evelyn fatima fiona florence frances gabriela gabrielle gail gemma
-    georgia geraldine gillian gina gloria grace gwen hannah harriet heather heidi helen
+    erica erin esther eva evelyn fatima fiona francesca florence frances gabriela gabrielle gail gemma
+    georgia geraldine gillian gina giulia gloria grace gwen hannah harriet heather heidi helen
     helena hillary holly ingrid irene iris isabel isabella jacqueline jane janet janice
     jasmine jeanne jennifer jenny jessica jill joan joanna joanne jocelyn josephine joy
     joyce judith judy julia julie june karen katherine kathleen kathryn kathy katie kayla

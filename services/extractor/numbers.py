@@ -53,6 +53,7 @@ _COMPOUND_UNITS: Final = frozenset(
 _NOT_UNITS: Final = frozenset(
     "a.m. p.m. am pm o'clock percent% and or to of the a an in on at by for from with per".split()
 )
+_SKIPPED_ADJECTIVES: Final = frozenset("more new additional other extra fewer further".split())
 _MONTHS: Final = frozenset(
     "january february march april may june july august september october november december jan "
     "feb mar apr jun jul aug sep sept oct nov dec".split()
@@ -66,7 +67,7 @@ _NUMBER = re.compile(
     + r"))(?!\w|[.,]\d|-(?!(?:thousand|million|billion|trillion)\b))"
     r"(?:\s?(?P<pct>%|percent\b|per\s+cent\b))?"
     r"(?:[\s-]+(?P<scale>thousand|million|billion|trillion|bn)\b|(?<=\d)(?P<short>bn|m)\b)?"
-    r"(?=(?P<after>(?:\s+[\w’'.-]+){0,2}))"
+    r"(?=(?P<after>(?:\s+[\w’'.-]+){0,3}))"
 )
 # Where a quantity may start: a digit or currency sign (a charset the engine skips to fast), or
 # a number word (one trie, not a flat alternation).
@@ -150,6 +151,8 @@ def _unit(after: list[str]) -> str | None:
     """The noun a number counts: the next word, or two for a compound unit."""
     words = [w.strip(",;:.!?”’\"'()").lower() for w in after]
     words = [w for w in words if w]
+    if len(words) > 1 and words[0] in _SKIPPED_ADJECTIVES:
+        words = words[1:]  # "12 more tugs"
     if not words:
         return None
     if len(words) > 1 and f"{words[0]} {words[1]}" in _COMPOUND_UNITS:

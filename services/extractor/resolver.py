@@ -38,7 +38,11 @@ _APPOSITIVE_STOP = frozenset("is was are were has had have who which that and bu
 # Determiners that introduce someone new ("a spokeswoman", "one official"): not resolved.
 _INDEFINITE = frozenset("a an one another some several many two three four".split())
 # A lower-case word after a sentence-opening name: it is the subject ("Ann Fox visited").
-_SUBJECT_VERB = re.compile(r"[ \t]+(?:[a-z]+ly[ \t]+)?[a-z]+(?:ed|s)\b")
+_SUBJECT = re.compile(
+    rf"(?:(?P<role>[A-Z][\w’'-]*(?:[ \t]+[a-z][\w-]*){{1,2}})[ \t]+(?=[A-Z]))?(?P<names>{NAME_RUN.pattern})"
+    r"[ \t]+(?:[a-z]+ly[ \t]+)?(?P<verb>[a-z]+)\b"
+)
+_CONNECTOR_BEFORE = re.compile(r"\b(?:of|for|and|the)[ \t]+$")
 _POSSESSOR = frozenset("his her their its our my your".split())
 _WORD = re.compile(r"[\w’'-]+")
 
@@ -139,6 +143,11 @@ def _run_near(text: str, start: int, end: int) -> tuple[int, int] | None:
     return m.span(1) if m is not None else None
 
 
+def _strip_opener(form: str) -> str:
+    """An institution's name without a sentence-opening article ("The Water Authority")."""
+    return form[4:] if form.startswith("The ") and len(form.split()) > 2 else form
+
+
 def _word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "’'-_"
 
@@ -228,8 +237,7 @@ class Resolver:
         head = source.head or ""
         if head in cues.UTTERANCES and self._recent:
             return self._recent[-1].name, desc  # "according to the statement": the last source's
-        first = source.text.split(maxsplit=1)[0].lower() if source.text.strip() else ""
-        found = None if first in _INDEFINITE else self._describe(desc, pos)
+        found = None if self._someone_else(source, pos) else self._describe(desc, pos)
         if found is not None:
             self._remember(found, desc)
             return found, desc
@@ -239,6 +247,13 @@ class Resolver:
         person = not plural and head in _PERSON_ROLES | names.MALE_WORDS | names.FEMALE_WORDS
         self._mention(_Entity(desc, person, not person, gender_of(desc, desc, "") if person else None))
         return desc, None
+
+    def _someone_else(self, source: Source, pos: int) -> bool:
+        """Whether a description introduces someone new ("a spokesman", "one official") or is
+        relative to someone else ("his lawyer"): then it names no one the article named."""
+        before = self._text[max(0, pos - 12) : pos].split()
+        words = [*before[-1:], *source.text.split()[:1]]
+        return any(w.lower() in _INDEFINITE or w.lower() in _POSSESSOR for w in words)
 
     def fullest(self, name: str) -> str:
         """The fullest form of a name in the article: for a person the most frequent
@@ -264,7 +279,13 @@ class Resolver:
             at = text.find(tail, end)
             if prefix is None or (end < len(text) and (text[end].isalnum() or text[end] in "-")):
                 continue
-            form = text[prefix.start() : end] if org else split_name(text[prefix.start() : end])[0]
+            if not org and _CONNECTOR_BEFORE.search(text, max(0, prefix.start() - 6), prefix.start()):
+                continue  # "Minister of Water Aurelia Fenn": "Water" ends a title, not the name
+            form = (
+                _strip_opener(text[prefix.start() : end])
+                if org
+                else split_name(text[prefix.start() : end])[0]
+            )
             if form is None or (not org and (len(form.split()) < 2 or is_org(form))):
                 continue
             form = POSSESSIVE.sub("", form)
@@ -314,18 +335,20 @@ class Resolver:
         who acts in one sentence ("Governor Ann Fox visited the dam.") may speak in the next
         ("'It is safe,' she said.")."""
         starts, text = self._starts, self._text
-        while self._observed < len(starts) and starts[self._observed] < pos:
+        while self._observed < len(starts) and starts[self._observed] <= pos:
             start = starts[self._observed]
             self._observed += 1
-            m = NAME_RUN.match(text, start)
-            if m is None or not _SUBJECT_VERB.match(text, m.end()):
-                continue
-            name, title = split_name(m.group())
-            if name is None or is_org(name):
-                continue
-            full = self.fullest(name)
-            if " " in full or title:  # a one-word subject only when the article names it fully
-                self._remember(full, title)
+            m = _SUBJECT.match(text, start)
+            if m is None or m.group("verb") in cues.FUNCTION_WORDS or m.group("verb") in cues.ROLES:
+                continue  # "Merrow Capital economist Ruben Oyelaran": a title, not a verb
+            for part in m.group("names").split(" and "):  # "Mr. Lund and Ms. Varga spoke"
+                name, title = split_name(part)
+                if name is None or is_org(name):
+                    continue
+                full = self.fullest(name)
+                title = " ".join(t for t in (m.group("role"), title) if t) or None
+                if " " in full or title:  # a one-word subject only when the article names it fully
+                    self._remember(full, title)
 
     def _remember(self, name: str, title: str | None) -> None:
         """Record a named speaker for pronouns: an institution is a group; a one-word name

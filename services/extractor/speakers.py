@@ -13,6 +13,7 @@ Resolving a source within its article is ``resolver``'s job.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,7 +57,7 @@ _DATES = frozenset(
 
 
 _TOKEN = re.compile(
-    r"[A-Z][a-z]{0,4}\.(?=\s+[A-Z])|(?:[A-Za-z]\.){2,}|[\w#](?:[\w’'&#-]|/(?=\w)|\.(?=\w))*|[^\w\s]"
+    r"[A-Z][a-z]{0,4}\.(?=\s+[A-Z]|,)|(?:[A-Za-z]\.){2,}|[\w#](?:[\w’'&#-]|/(?=\w)|\.(?=\w))*|[^\w\s]"
 )
 _TIME = re.compile(
     r"\s*(?:,\s*)?(?:(?:on|last|this|early|late|earlier|later)\s+)?"
@@ -130,6 +131,32 @@ def _tokens(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(masked, lo, hi)]
 
 
+def _tokens_before(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """The tokens of ``masked[max(lo, hi - 200):hi]``, cut from one tokenization of the line
+    from ``lo`` (a sentence start): the cues of one sentence share it."""
+    line = _line_tokens(masked, lo)
+    ends = _line_token_ends(masked, lo)
+    a = bisect.bisect_left(ends, max(lo, hi - 200) + 1)
+    while a < len(line) and line[a][0] < hi - 200:
+        a += 1
+    b = bisect.bisect_right(ends, hi)
+    toks = line[a:b]
+    if b < len(line) and line[b][0] < hi:  # a token cut by ``hi`` ("Korea" of "Korea's")
+        toks.append((line[b][0], hi, masked[line[b][0] : hi]))
+    return toks
+
+
+@lru_cache(maxsize=64)  # keyed by the article text and a sentence start; str hashes are cached
+def _line_tokens(masked: str, lo: int) -> list[tuple[int, int, str]]:
+    end = masked.find("\n", lo)
+    return _tokens(masked, lo, len(masked) if end < 0 else end)
+
+
+@lru_cache(maxsize=64)
+def _line_token_ends(masked: str, lo: int) -> list[int]:
+    return [t[1] for t in _line_tokens(masked, lo)]
+
+
 def np_left(masked: str, lo: int, hi: int, loose: bool = True) -> tuple[int, int] | None:
     """The source phrase ending at ``hi`` (after auxiliaries such as "has also"), or None.
 
@@ -139,7 +166,7 @@ def np_left(masked: str, lo: int, hi: int, loose: bool = True) -> tuple[int, int
     ``loose`` only a phrase headed by a name or a role counts (before a cue that is often a
     noun: "the climate rules", "took questions").
     """
-    toks = _tokens(masked, max(lo, hi - 200), hi)
+    toks = _tokens_before(masked, lo, hi)
     i = len(toks) - 1
     while i >= 0 and toks[i][2] in cues.AUX:
         i -= 1
@@ -225,6 +252,7 @@ def _walk_np(toks: list[tuple[int, int, str]], i: int) -> int | None:
         ):
             loose += 1
             j -= 1
+            best = j  # "The harbor board": kept even when "The" is not part of the phrase
             continue
         break
     while best < i and toks[best][2].lower() in cues.CONNECTORS - {"the"}:
@@ -320,10 +348,12 @@ _BOUNDARY_WORDS = frozenset(
 _QUANTIFIERS = frozenset("all both many some most others several few none".split())
 _OBJECT_PRONOUNS = frozenset("him her them us me it".split())
 _MIDDLE_WORDS = cues.CONNECTORS | cues.PREPOSITIONS | {"around", "across", "close", "near"}
-_SUBJECT_OPENERS = frozenset(
-    "the a an this these those some many most all both each several few two three four five six "
-    "seven eight nine ten dozens hundreds thousands his her their its our other another every no "
-    "one none half".split()
+_SUBJECT_OPENERS = (
+    frozenset(
+        "the a an this these those some many most all both each several few his her their its our "
+        "other another every no none half".split()
+    )
+    | cues.NUMBER_WORDS
 )
 
 
@@ -507,6 +537,7 @@ def role_core(description: str) -> str:
     return description[: m.start()] if m else description
 
 
+@lru_cache(maxsize=4096)  # pure; sources recur within and across articles
 def parse_source(text: str) -> Source:
     """Split a speaker noun phrase into name/title, description or pronoun (see ``Source``)."""
     text = _PAREN.sub("", text).strip(' ,;:.—–-"“”')

