@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 R = TypeVar("R", bound=Record)
 
 
+MAX_CONSECUTIVE_INTERNAL_ERRORS = 20
+
 # Failures of Kafka or Faust themselves, not of the message: never dead-lettered.
 INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (KafkaError, FaustError)
 
@@ -212,6 +214,7 @@ class Runner(_Binding):
     def __init__(self, stage: Stage[Any], app: faust.App) -> None:
         super().__init__(stage.name, stage.settings, app, stage.outputs, stage)
         self.stage = stage
+        self.internal_errors = 0
         stage.bind(app)
         source = raw_topic(app, stage.source, stage.settings)
         app.agent(source, name=f"{stage.name}-agent", concurrency=stage.concurrency())(self._agent)
@@ -235,7 +238,13 @@ class Runner(_Binding):
         except Exception as exc:  # a bug or an input we did not foresee: contain it to this message
             log.exception("%s failed on %s[%d]@%d", stage.name, src.topic, src.partition, src.offset)
             await self._dead("internal-error", f"{type(exc).__name__}: {exc}", raw, src)
+            self.internal_errors += 1
+            if self.internal_errors >= MAX_CONSECUTIVE_INTERNAL_ERRORS:
+                # Every message failing is the service's fault (a missing file, a broken
+                # dependency), not the messages': stop dead-lettering good input and restart.
+                _exit_without_commit(f"{self.internal_errors} consecutive internal errors")
             return
+        self.internal_errors = 0
         for out in outputs:
             await self._send(out.topic, out.key, encode(out.value))
         outcome = "ok" if outputs else "skip"

@@ -52,28 +52,33 @@ NB_NAMES = ("nb_word_shared", "nb_word_apart", "nb_bigram_shared", "nb_bigram_ap
 
 @dataclass(frozen=True)
 class Data:
-    """Token tuples and labels of all pairs, with each pair's units split by kind."""
+    """Token tuples and labels of all pairs, and each pair's (shared, apart) units."""
 
     a: list[tuple[str, ...]]
     b: list[tuple[str, ...]]
     y: Vec
+    pair_units: list[tuple[frozenset[str], frozenset[str]]]
 
-    def units(self, i: int) -> tuple[set[str], set[str]]:
+    def units(self, i: int) -> tuple[frozenset[str], frozenset[str]]:
         """(shared units, apart units) of pair ``i``: words and "w1 w2" bigrams."""
-        ua, ub = _units(self.a[i]), _units(self.b[i])
-        return ua & ub, ua ^ ub
+        return self.pair_units[i]
 
 
-def _units(toks: tuple[str, ...]) -> set[str]:
-    return set(toks) | {" ".join(p) for p in zip(toks, toks[1:], strict=False)}
+def _units(toks: tuple[str, ...]) -> frozenset[str]:
+    """The units the per-unit weights are keyed by (the same as ``Profile.units``)."""
+    return frozenset(toks) | frozenset(map(" ".join, zip(toks, toks[1:], strict=False)))
 
 
 def load(path: Path) -> Data:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    a = [tokens(r["a"]) for r in rows]
+    b = [tokens(r["b"]) for r in rows]
+    units = [(_units(x), _units(z)) for x, z in zip(a, b, strict=True)]
     return Data(
-        a=[tokens(r["a"]) for r in rows],
-        b=[tokens(r["b"]) for r in rows],
+        a=a,
+        b=b,
         y=np.array([bool(r["duplicate"]) for r in rows], dtype=np.float64),
+        pair_units=[(ua & ub, ua ^ ub) for ua, ub in units],
     )
 
 

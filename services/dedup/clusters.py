@@ -112,9 +112,9 @@ class ClusterState:
                 continue
             if not speakers_compatible(claim.speaker, entry[SPEAKER]):
                 continue
-            score = max(score_tokens(toks, text_tokens(t)).score for t in entry[TEXTS])
-            if score >= _threshold():
-                yield cid, entry, score
+            best = max((score_tokens(toks, text_tokens(t)) for t in entry[TEXTS]), key=lambda r: r.score)
+            if best.duplicate:
+                yield cid, entry, best.score
 
     def _candidates(self, block: str, toks: tuple[str, ...]) -> set[str]:
         found: set[str] = set()
@@ -183,11 +183,3 @@ def _record(cid: str, entry: Any, new_members: list[str]) -> ClusterRecord:
         new_members=new_members,
         merged_into=entry[MERGED],
     )
-
-
-@lru_cache(maxsize=1)
-def _threshold() -> float:
-    # The pair decision's own threshold: a score that says "duplicate".
-    from services.dedup import similarity
-
-    return float(getattr(similarity, "THRESHOLD", 0.5))

@@ -33,18 +33,36 @@ _ROLES: Final = frozenset(
         "interior state sen rep gen col lt maj dr prof mr mrs ms sir former acting"
     )
 )
-# Determiners and generic modifiers that do not distinguish one source from another.
-_FILLER: Final = frozenset(tokens("the a an its his her their our official"))
+# Heads of organisation names: "Russian Foreign Ministry" names a body, so "Foreign" there is part
+# of the name, not a role preceding a person's name.
+_BODIES: Final = frozenset(
+    tokens(
+        "ministry office department council committee government parliament agency service "
+        "army forces force court commission party union bank company group administration "
+        "authorities authority embassy mission headquarters command staff guard police "
+        "republic assembly duma rada senate congress cabinet organization alliance"
+    )
+)
+# Determiners, prepositions and generic modifiers that do not distinguish one source from another.
+_FILLER: Final = frozenset(tokens("the a an its his her their our of for to in on at from"))
 # A trailing apposition or relative clause ("Peskov, the Kremlin's spokesman", "X who ...") only
 # describes the speaker; the part before it names them.
 _APPOSITION: Final = re.compile(r",|\s(?:who|which|that)\s|\s\(")
 # Organisation-like heads: with "X of Y" ("Ministry of Foreign Affairs") the head comes first.
 _OF: Final = re.compile(r"\s(?:of|for)\s")
+# "Kiev's envoy to the talks": what follows these only situates the speaker.
+_SITUATION: Final = re.compile(r"\s(?:to|at|in|on|from)\s")
+# Speaker-only synonyms: a body is named after its country either way ("Russian Foreign Ministry",
+# "Foreign Ministry of Russia"), and "Affairs" is decoration in "Ministry of Foreign Affairs".
 _ALIASES: Final = {
-    ("ministry", "foreign", "affair"): ("foreign", "ministry"),
-    ("ministry", "defens"): ("defens", "ministry"),
-    ("ministry", "interior"): ("interior", "ministry"),
-    ("department", "stat"): ("stat", "department"),
+    **dict.fromkeys(tokens("affairs"), ""),
+    **dict(
+        zip(
+            tokens("russian ukrainian american british french german chinese internal"),
+            tokens("russia ukraine us uk france germany china interior"),
+            strict=True,
+        )
+    ),
 }
 
 
@@ -52,19 +70,27 @@ _ALIASES: Final = {
 def _core(speaker: str) -> tuple[str, ...]:
     """Name-bearing tokens of a speaker string, head last (the head is the block key)."""
     main = _APPOSITION.split(speaker, maxsplit=1)[0] or speaker
+    main = _SITUATION.split(main, maxsplit=1)[0] or main
     parts = _OF.split(main, maxsplit=1)
-    toks = tuple(t for t in tokens(main) if t not in _FILLER)
+    toks = _words(main)
     if len(parts) == 2:
-        head = tuple(t for t in tokens(parts[0]) if t not in _FILLER)
-        tail = tuple(t for t in tokens(parts[1]) if t not in _FILLER)
+        head, tail = _words(parts[0]), _words(parts[1])
         if head and head[-1] not in _ROLES:
-            # "Ministry of Foreign Affairs" → foreign affair ministry: the head goes last.
-            toks = _ALIASES.get((*head, *tail), (*tail, *head))
+            # "Ministry of Foreign Affairs" → foreign ministry: the head goes last.
+            toks = (*tail, *head)
+    if toks and toks[-1] in _BODIES:
+        return toks
     roles = [i for i, t in enumerate(toks) if t in _ROLES]
     if roles and roles[-1] < len(toks) - 1:
         # A person named after their role: keep the name only ("spokesman Dmitry Peskov").
         toks = toks[roles[-1] + 1 :]
     return toks
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Normalised tokens without filler, with speaker aliases applied."""
+    out = (_ALIASES.get(t, t) for t in tokens(text) if t not in _FILLER)
+    return tuple(t for t in out if t)
 
 
 def block_key(speaker: str | None) -> str:
@@ -75,15 +101,14 @@ def block_key(speaker: str | None) -> str:
     return core[-1] if core else ""
 
 
-def _names_agree(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    """Every token of ``short`` matches a token of ``long`` (an initial matches its full name)."""
-    for tok in short:
-        if tok in long:
-            continue
-        if len(tok) == 1 and any(other.startswith(tok) for other in long):
-            continue
-        return False
-    return True
+def _same_name(x: str, y: str) -> bool:
+    """Equal tokens, or an initial and a name it abbreviates ("d" and "dmitry")."""
+    return x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+
+
+def _names_agree(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """Every token of ``part`` matches some token of ``whole``."""
+    return all(any(_same_name(x, y) for y in whole) for x in part)
 
 
 def speakers_compatible(a: str | None, b: str | None) -> bool:
@@ -96,5 +121,6 @@ def speakers_compatible(a: str | None, b: str | None) -> bool:
         return tokens(a) == tokens(b)
     if ca[-1] != cb[-1]:
         return False
-    short, long = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
-    return _names_agree(short, long)
+    # One name must be a part of the other: "Peskov" ⊂ "Dmitry Peskov", "foreign ministry" ⊂
+    # "Russian foreign ministry"; "Russian" vs "Ukrainian foreign ministry" is neither way.
+    return _names_agree(ca, cb) or _names_agree(cb, ca)

@@ -57,7 +57,7 @@ _DATES = frozenset(
 
 
 _TOKEN = re.compile(
-    r"[A-Z][a-z]{0,4}\.(?=\s+[A-Z]|,)|(?:[A-Za-z]\.){2,}|[\w#](?:[\w’'&#-]|/(?=\w)|\.(?=\w))*|[^\w\s]"
+    r"[A-Z][a-z]{0,4}\.(?=\s+[A-Z]|,)|(?:[A-Za-z]\.){2,}|[\w#][\w’'&#-]*(?:[/.](?=\w)[\w’'&#-]*)*|[^\w\s]"
 )
 _TIME = re.compile(
     r"\s*(?:,\s*)?(?:(?:on|last|this|early|late|earlier|later)\s+)?"
@@ -79,6 +79,11 @@ _MANNER = re.compile(
 # An adverb between subject and verb ("Anderson largely agreed"); not a noun in -ly.
 _ADVERB = re.compile(
     r"(?!(?:family|ally|rally|supply|assembly|monopoly|anomaly|daily|weekly|bully)$)[a-z]{2,}ly"
+)
+_TIME_WORDS = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday week weekend month year morning "
+    "afternoon evening night today yesterday tonight January February March April May June July "
+    "August September October November December".split()
 )
 _TIME_LEFT = re.compile(
     r"\s+(?:(?:on|last|this|next|earlier|later|early|late)\s+)?(?:(?:Monday|Tuesday|Wednesday|"
@@ -132,12 +137,14 @@ def _tokens(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
 
 
 def _tokens_before(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    """The tokens of ``masked[max(lo, hi - 200):hi]``, cut from one tokenization of the line
-    from ``lo`` (a sentence start): the cues of one sentence share it."""
-    line = _line_tokens(masked, lo)
-    ends = _line_token_ends(masked, lo)
-    a = bisect.bisect_left(ends, max(lo, hi - 200) + 1)
-    while a < len(line) and line[a][0] < hi - 200:
+    """The tokens of ``masked[max(lo, hi - 200):hi]``, cut from one tokenization of their
+    paragraph: all the cues of a paragraph share it."""
+    para = masked.rfind("\n", 0, lo) + 1
+    line = _line_tokens(masked, para)
+    ends = _line_token_ends(masked, para)
+    first = max(lo, hi - 200)
+    a = bisect.bisect_left(ends, first + 1)
+    while a < len(line) and line[a][0] < first:
         a += 1
     b = bisect.bisect_right(ends, hi)
     toks = line[a:b]
@@ -146,15 +153,15 @@ def _tokens_before(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     return toks
 
 
-@lru_cache(maxsize=64)  # keyed by the article text and a sentence start; str hashes are cached
-def _line_tokens(masked: str, lo: int) -> list[tuple[int, int, str]]:
-    end = masked.find("\n", lo)
-    return _tokens(masked, lo, len(masked) if end < 0 else end)
+@lru_cache(maxsize=64)  # keyed by the article text and a paragraph start; str hashes are cached
+def _line_tokens(masked: str, start: int) -> list[tuple[int, int, str]]:
+    end = masked.find("\n", start)
+    return _tokens(masked, start, len(masked) if end < 0 else end)
 
 
 @lru_cache(maxsize=64)
-def _line_token_ends(masked: str, lo: int) -> list[int]:
-    return [t[1] for t in _line_tokens(masked, lo)]
+def _line_token_ends(masked: str, start: int) -> list[int]:
+    return [t[1] for t in _line_tokens(masked, start)]
 
 
 def np_left(masked: str, lo: int, hi: int, loose: bool = True) -> tuple[int, int] | None:
@@ -494,16 +501,21 @@ def skip_adverbials(masked: str, pos: int, end: int) -> int:
 def strip_aux_left(masked: str, lo: int, hi: int) -> int:
     """Position after the last token before ``hi`` that is not an auxiliary, an adverb or a
     time phrase ("Trump this week said", "Sanders on Tuesday said")."""
+    toks = _tokens_before(masked, lo, hi)
+    i = len(toks) - 1
     while True:
-        toks = list(_TOKEN.finditer(masked, max(lo, hi - 80), hi))
-        i = len(toks) - 1
-        while i >= 0 and (toks[i].group() in cues.AUX or _ADVERB.fullmatch(toks[i].group())):
+        while i >= 0 and (toks[i][2] in cues.AUX or _ADVERB.fullmatch(toks[i][2])):
             i -= 1
-        end = toks[i].end() if i >= 0 else lo
+        if i < 0:
+            return lo
+        end = toks[i][1]
+        if toks[i][2] not in _TIME_WORDS and not toks[i][2].isdigit():
+            return end
         when = _TIME_LEFT.search(masked, max(lo, end - 40), end)
         if when is None or when.start() <= lo:
             return end
-        hi = when.start()
+        while i >= 0 and toks[i][1] > when.start():
+            i -= 1
 
 
 # --- splitting source phrases -------------------------------------------------------------------

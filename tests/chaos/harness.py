@@ -1,0 +1,255 @@
+"""What the chaos tests share: the pipeline as supervised processes, faults, and index snapshots.
+
+A run publishes a synthetic corpus (``shared.corpus``) to a real broker, lets the five services
+(``claimwire up``'s supervisor, which restarts children that die) process it into the embedded
+index, and compares the index with a clean run of the same input in the same order.
+
+Runs are made deterministic so that "the same index" is a meaningful assertion:
+
+- one partition per topic and ``fetch_concurrency=1``: every stage sees the input in the
+  published order (dedup's cluster ids are its founding claims, so they depend on order);
+- ``learn_min_articles`` very high: the cleaner's per-outlet learning counts an article again
+  when a crash makes Kafka redeliver it (its table's changelog already holds the first count),
+  which may legitimately shift a line across the learning threshold. The learning path itself
+  is covered by the unit and end-to-end tests.
+- Faust's group session timeout is lowered (Faust reads ``BROKER_SESSION_TIMEOUT`` from the
+  environment): with the default 60 s, a SIGKILLed member blocks its group's rebalance for a
+  minute; 10 s keeps the suite short without changing what is proved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from shared import dlq
+from shared.admin import group_status
+from shared.app import group_id
+from shared.corpus import CorpusSpec, generate
+from shared.service import SERVICES
+from shared.settings import Settings
+from shared.status import source_topics
+from shared.supervisor import down, running_pid, up
+
+# Faust settings read from the environment of every service process (see the module docstring).
+FAUST_ENV = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
+NO_LEARNING = 1_000_000_000
+
+
+def chaos_settings(base: Settings, **update: object) -> Settings:
+    """``base`` made deterministic for index comparisons (see the module docstring)."""
+    return base.model_copy(
+        update={"partitions": 1, "fetch_concurrency": 1, "learn_min_articles": NO_LEARNING, **update}
+    )
+
+
+def corpus(n: int, seed: int = 11) -> list[bytes]:
+    """``n`` synthetic articles (3–5 KB each) as input messages, in a fixed order."""
+    spec = CorpusSpec(seed=seed, repeated_share=0.5, syndicated_share=0.1)
+    return [orjson.dumps(doc) for doc in generate(n, spec)]
+
+
+# ------------------------------------------------------------------------------ index snapshots
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSnapshot:
+    """The index's content without timestamps: what must be equal across runs."""
+
+    articles: dict[str, tuple[object, ...]]  # article id -> (claim count, claim ids, text)
+    claims: dict[str, tuple[object, ...]]  # claim id -> (article, cluster, kind, speaker, text)
+
+    @property
+    def clusters(self) -> int:
+        return len({c[1] for c in self.claims.values() if c[1] is not None})
+
+    def figures(self) -> dict[str, int]:
+        return {"articles": len(self.articles), "claims": len(self.claims), "clusters": self.clusters}
+
+    def diff(self, other: IndexSnapshot, limit: int = 5) -> str:
+        """A short account of how ``other`` differs (empty when equal), for assertion messages."""
+        lines = []
+        for what, mine, theirs in (
+            ("articles", self.articles, other.articles),
+            ("claims", self.claims, other.claims),
+        ):
+            missing, extra = mine.keys() - theirs.keys(), theirs.keys() - mine.keys()
+            changed = [k for k in mine.keys() & theirs.keys() if mine[k] != theirs[k]]
+            if missing or extra or changed:
+                lines.append(
+                    f"{what}: {len(missing)} missing {sorted(missing)[:limit]}, {len(extra)} extra "
+                    f"{sorted(extra)[:limit]}, {len(changed)} changed "
+                    f"{[(k, mine[k][:2], theirs[k][:2]) for k in sorted(changed)[:limit]]}"
+                )
+        return "; ".join(lines)
+
+
+def snapshot(path: Path) -> IndexSnapshot:
+    """Read the embedded index (read-only) into a comparable snapshot."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as db:
+        articles = {
+            r[0]: tuple(r[1:])
+            for r in db.execute("SELECT article_id, claim_count, claim_ids, text FROM articles")
+        }
+        claims = {
+            r[0]: tuple(r[1:])
+            for r in db.execute("SELECT claim_id, article_id, cluster_id, kind, speaker, text FROM claims")
+        }
+    return IndexSnapshot(articles, claims)
+
+
+def index_counts(path: Path) -> tuple[int, int, int]:
+    """Articles, claims, and the claims the articles list (all indexed when equal)."""
+    if not path.exists():
+        return 0, 0, 0
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as db:
+        row = db.execute(
+            "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM claims), "
+            "(SELECT COALESCE(SUM(claim_count), 0) FROM articles)"
+        ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+# ------------------------------------------------------------------------------ waiting
+
+
+async def lags(settings: Settings) -> dict[str, int | None]:
+    """Per service, the lag of its consumer group (None while it has committed nothing)."""
+    out: dict[str, int | None] = {}
+    for name in SERVICES:
+        status = await group_status(settings, group_id(name, settings), source_topics(name, settings))
+        ended = [p for p in status.partitions if p.end]
+        out[name] = None if any(p.committed is None for p in ended) else status.lag
+    return out
+
+
+async def wait_done(settings: Settings, articles: int, timeout: float = 300.0) -> float:
+    """Block until ``articles`` articles and all their claims are indexed and every consumer
+    group has committed its whole input (nothing left to redeliver); returns the seconds taken."""
+    started = time.monotonic()
+    deadline = started + timeout
+    state: object = None
+    while time.monotonic() < deadline:
+        counts = await asyncio.to_thread(index_counts, settings.index_file)
+        state = counts
+        if counts[0] >= articles and counts[1] == counts[2]:
+            state = await lags(settings)
+            if all(lag == 0 for lag in state.values()):  # type: ignore[attr-defined]
+                return time.monotonic() - started
+        await asyncio.sleep(1.0)
+    raise AssertionError(f"pipeline did not finish in {timeout:.0f}s: {state}")
+
+
+async def dead_letters(settings: Settings) -> dict[str, dict[str, int]]:
+    """Dead letters per stage and reason."""
+    return dlq.counts(await dlq.read_letters(settings))
+
+
+# ------------------------------------------------------------------------------ processes
+
+
+def children(parent: int) -> dict[str, int]:
+    """Service name -> pid of the live ``services.<name>.app`` children of ``parent``."""
+    found: dict[str, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # exited meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) != parent or fields[0] == "Z":  # ppid; zombies are dead already
+            continue
+        for arg in cmdline:
+            if arg.startswith(b"services.") and arg.endswith(b".app"):
+                found[arg.decode().split(".")[1]] = int(entry.name)
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set size so far (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise ValueError(f"no VmHWM for {pid}")
+
+
+class Stack:
+    """The five services under ``claimwire up``'s supervisor, on an already running broker."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.supervisor = 0
+
+    def __enter__(self) -> Stack:
+        # The supervisor passes the non-CLAIMWIRE environment on to the services.
+        saved = {k: os.environ.get(k) for k in FAUST_ENV}
+        os.environ.update(FAUST_ENV)
+        try:
+            self.supervisor = up(self.settings)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        down(self.settings, keep_kafka=True)
+
+    def pids(self) -> dict[str, int]:
+        return children(self.supervisor)
+
+    async def wait_running(self, names: tuple[str, ...] = tuple(SERVICES), timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not set(names) <= self.pids().keys():
+            assert running_pid(self.settings) == self.supervisor, "the supervisor died"
+            if time.monotonic() > deadline:
+                raise AssertionError(f"services not running: {set(names) - self.pids().keys()}")
+            await asyncio.sleep(0.2)
+
+    async def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> int:
+        """Signal the service and wait until the supervisor has started a new one; returns the
+        killed pid."""
+        old = self.pids()[name]
+        os.kill(old, sig)
+        deadline = time.monotonic() + 60
+        while self.pids().get(name) in (None, old):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name} was not restarted")
+            await asyncio.sleep(0.2)
+        return old
+
+
+async def progress_of(settings: Settings, name: str) -> tuple[int, int]:
+    """(committed, end) summed over the service's source partitions."""
+    status = await group_status(settings, group_id(name, settings), source_topics(name, settings))
+    return sum(p.committed or 0 for p in status.partitions), sum(p.end for p in status.partitions)
+
+
+async def wait_mid_stream(settings: Settings, name: str, timeout: float = 120.0) -> tuple[int, int]:
+    """Block until ``name`` has committed part of its input and has more to do."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        committed, end = await progress_of(settings, name)
+        if 0 < committed < end:
+            return committed, end
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{name} never was mid-stream: {await progress_of(settings, name)}")
+
+
+def iter_logs(settings: Settings) -> Iterator[tuple[str, str]]:
+    for log in sorted((settings.data_dir / "logs").glob("*.log")):
+        yield log.stem, log.read_text(errors="replace")
