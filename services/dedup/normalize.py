@@ -47,11 +47,11 @@ _ABBREV: Final = re.compile(r"(?:[a-z]\.){2,}")
 # Two-word spellings of one thing, matched on canonical tokens (so "United States" is unit+stat).
 _PHRASES: Final[dict[tuple[str, str], str]] = {
     ("per", "cent"): "percent",
-    ("unit", "stat"): "us",
+    ("unit", "stat"): "usa",
     ("unit", "nation"): "un",
     ("unit", "kingdom"): "uk",
     ("great", "britain"): "uk",
-    ("european", "union"): "eu",
+    ("europ", "union"): "eu",
     ("al", "qaeda"): "qaeda",
     ("counter", "offer"): "counteroffer",
     ("south", "east"): "southeast",
@@ -146,8 +146,110 @@ _VARIANTS: Final[dict[str, str]] = {
     "pct": "percent",
     "mln": "million",
     "bln": "billion",
-    "mr": "mr",
     "%": "percent",
+    "america": "usa",
+    # Nationality adjectives name the country ("the Ukrainian president" / "president of Ukraine").
+    "ukrainian": "ukraine",
+    "russian": "russia",
+    "american": "usa",
+    "british": "uk",
+    "french": "france",
+    "german": "germany",
+    "chinese": "china",
+    "syrian": "syria",
+    "iranian": "iran",
+    "iraqi": "iraq",
+    "israeli": "israel",
+    "turkish": "turkey",
+    "european": "europe",
+    "japanese": "japan",
+    "belarusian": "belarus",
+    "crimean": "crimea",
+    "italian": "italy",
+    "spanish": "spain",
+    "canadian": "canada",
+    # Irregular verb forms the suffix rules cannot reach ("took advantage" / "taking advantage").
+    **{form: base for base, forms in (
+        ("take", "took taken"),
+        ("make", "made"),
+        ("give", "gave given"),
+        ("go", "went gone"),
+        ("come", "came"),
+        ("tell", "told"),
+        ("see", "saw seen"),
+        ("begin", "began begun"),
+        ("hold", "held"),
+        ("meet", "met"),
+        ("send", "sent"),
+        ("speak", "spoke spoken"),
+        ("write", "wrote written"),
+        ("know", "knew known"),
+        ("think", "thought"),
+        ("bring", "brought"),
+        ("buy", "bought"),
+        ("seek", "sought"),
+        ("fight", "fought"),
+        ("win", "won"),
+        ("lose", "lost"),
+        ("pay", "paid"),
+        ("lead", "led"),
+        ("rise", "rose risen"),
+        ("fall", "fell fallen"),
+        ("strike", "struck stricken"),
+        ("choose", "chose chosen"),
+        ("drive", "drove driven"),
+        ("keep", "kept"),
+        ("feel", "felt"),
+        ("find", "found"),
+        ("stand", "stood"),
+        ("understand", "understood"),
+        ("become", "became"),
+        ("run", "ran"),
+        ("sell", "sold"),
+        ("shoot", "shot"),
+        ("build", "built"),
+        ("mean", "meant"),
+        ("draw", "drew drawn"),
+        ("grow", "grew grown"),
+        ("throw", "threw thrown"),
+        ("fly", "flew flown"),
+        ("break", "broke broken"),
+        ("forget", "forgot forgotten"),
+        ("hide", "hid hidden"),
+        ("steal", "stole stolen"),
+        ("withdraw", "withdrew withdrawn"),
+        ("undertake", "undertook undertaken"),
+        ("flee", "fled"),
+        ("feed", "fed"),
+        ("shake", "shook shaken"),
+        ("hang", "hung"),
+        ("spend", "spent"),
+        ("lend", "lent"),
+        ("teach", "taught"),
+        ("catch", "caught"),
+        ("sweep", "swept"),
+        ("sleep", "slept"),
+        ("deal", "dealt"),
+        ("wear", "wore worn"),
+        ("swear", "swore sworn"),
+        ("tear", "tore torn"),
+    ) for form in forms.split()},
+    # Nouns derived from verbs in -al that a report may use instead of the verb.
+    "proposal": "propose",
+    "withdrawal": "withdraw",
+    "approval": "approve",
+    "refusal": "refuse",
+    "removal": "remove",
+    "arrival": "arrive",
+    "renewal": "renew",
+    "survival": "survive",
+    "disposal": "dispose",
+    "reversal": "reverse",
+    "dismissal": "dismiss",
+    "betrayal": "betray",
+    "denial": "deny",
+    "referral": "refer",
+    "retrieval": "retrieve",
 }
 
 _UNITS: Final = (
@@ -169,6 +271,7 @@ def _number_words() -> dict[str, str]:
 
 
 _NUMBERS: Final = _number_words()
+_COUNTRY_CODES: Final = {"US": "usa", "U.S.": "usa", "U.S": "usa", "USA": "usa", "U.S.A.": "usa"}
 _CONTRACTIONS: Final = {"won't": "will", "can't": "can", "shan't": "shall", "ain't": "is"}
 _CLITICS: Final = ("'s", "'re", "'ve", "'ll", "'d", "'m")
 # Words ending in -s that are not plurals; stripping them would merge them with other words.
@@ -260,12 +363,17 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=1 << 17)
 def _piece(piece: str) -> tuple[str, ...]:
-    """Canonical tokens of one whitespace-delimited, casefolded piece ("u.s.", "offer,", "kyiv's").
+    """Canonical tokens of one whitespace-delimited piece ("U.S.", "offer,", "Kyiv's").
 
     Cached per piece rather than per word: splitting on whitespace is much cheaper than running
     the tokeniser regex over a whole sentence, and pieces repeat as much as words do.
     """
-    if _ABBREV.fullmatch(piece.strip(",;:!?\"()'")):
+    bare = piece.strip(",;:!?\"()'")
+    if bare in _COUNTRY_CODES:
+        # Upper-case "US" is the country; once casefolded it would be the pronoun "us".
+        return (_COUNTRY_CODES[bare],)
+    piece = piece.casefold()
+    if _ABBREV.fullmatch(bare.casefold()):
         piece = piece.replace(".", "")
     out: list[str] = []
     for raw in _TOKEN.findall(piece):
@@ -290,7 +398,7 @@ def tokens(text: str) -> tuple[str, ...]:
     if not text.isascii():
         text = _fold(text)
     out: list[str] = []
-    for piece in text.casefold().split():
+    for piece in text.split():
         out.extend(_piece(piece))
     if not _PHRASE_HEADS.isdisjoint(out):
         out = _merge_phrases(out)

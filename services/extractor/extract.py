@@ -74,6 +74,8 @@ _LABEL = re.compile(r"\s*([A-Z][A-Za-z.’'-]+(?:\s+[A-Z][A-Za-z.’'-]+){0,3})\
 _TOKEN_SPAN = re.compile(r"\S+")
 _NEWLINE = re.compile(r"\n\s*")
 _WORDS = re.compile(r"[^\W_]+")
+_TWO_WORDS = re.compile(r"[^\W_]+[\W_]+[^\W_]")
+_FOUR_WORDS = re.compile(r"[^\W_]+(?:[\W_]+[^\W_]+){3}")
 _TRIM = " \t\"“”‘’',;:—–-"
 _ENDS_UTTERANCE = frozenset(",.?!…—-")
 _TITLE_SMALL_WORDS = frozenset("a an the of in on to for and or but at by with from as is".split())
@@ -293,7 +295,7 @@ class _Doc:
         for k in sorted({self.sentence_of(q.start) for q in self.quantities} - taken):
             ss, se = self.spans[k]
             piece = _strip(self.text, ss, se)
-            if piece is None or MASK in self.masked[ss:se] or len(_WORDS.findall(self.text, *piece)) < 4:
+            if piece is None or MASK in self.masked[ss:se] or not _FOUR_WORDS.search(self.text, *piece):
                 continue
             out.append(_Draft("statement", k, [piece], None, None))
         return out
@@ -379,6 +381,8 @@ class _Doc:
 
 def _title_case(inner: str) -> bool:
     """Whether quoted words are a title ("Collapse: How Societies Choose to Fail")."""
+    if len(inner) > 120:
+        return False  # titles are short
     words = [w for w in _WORDS.findall(inner) if w.lower() not in _TITLE_SMALL_WORDS]
     return len(words) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
@@ -408,7 +412,7 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int] | None:
     while b > a and text[b - 1] in _TRIM:
         b -= 1
     # A claim has at least two words: "(CROSSTALK.)" or a lone name is not one.
-    return (a, b) if b > a and len(_WORDS.findall(text, a, b)) >= 2 else None
+    return (a, b) if b > a and _TWO_WORDS.search(text, a, b) else None
 
 
 def _resolve(text: str, drafts: list[_Draft], doc: _Doc) -> list[Claim]:

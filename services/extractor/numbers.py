@@ -71,7 +71,7 @@ _NUMBER = re.compile(
 )
 # Where a quantity may start: a digit or currency sign (a charset the engine skips to fast), or
 # a number word (one trie, not a flat alternation).
-_DIGIT = re.compile(r"[$£€¥\d]")
+_DIGIT = re.compile(r"[$£€¥\d][\d.,]*")
 _WORDS = alternation({w for k in _WORD_VALUES for w in (k, k.capitalize())})
 _NUMBER_WORD = re.compile(r"[\s(\[“\"—–/]((?:" + _WORDS + r"))(?![\w’'-])")  # a separator first: fast
 _NUMBER_WORD_AT_START = re.compile(r"(?:" + _WORDS + r")(?![\w’'-])")
@@ -94,12 +94,10 @@ def quantities(text: str) -> list[Quantity]:
     starts = [m.start(1) for m in _NUMBER_WORD.finditer(text)]
     if _NUMBER_WORD_AT_START.match(text):
         starts.append(0)
-    prev = -2
     for m in _DIGIT.finditer(text):
         i = m.start()
-        if i != prev + 1 and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in _NOT_BEFORE)):
+        if i == 0 or not (text[i - 1].isalnum() or text[i - 1] in _NOT_BEFORE):
             starts.append(i)
-        prev = i
     out: list[Quantity] = []
     for i in sorted(starts):
         match = _NUMBER.match(text, i)

@@ -29,7 +29,28 @@ from services.extractor import cues, names
 from services.extractor.speakers import NAME_RUN, NAME_WORD, POSSESSIVE, Source, role_core, split_name
 
 # Capitalised words right before a position (searched in a short window ending there).
-_NAME_PREFIX = re.compile(rf"(?<![\w’'.&-])(?:{NAME_WORD}[ \t]+){{1,4}}$")
+_NAME_WORD_ONLY = re.compile(NAME_WORD)
+
+
+def _name_prefix(text: str, at: int, spaced: bool = True) -> int | None:
+    """Start of the one to four capitalised words right before ``at`` (behind a space, or
+    ending at ``at`` when not ``spaced``), or None: "Dmitry " before "Peskov". Walked back by
+    hand: a regex anchored at ``at`` would be tried from every position of its window."""
+    start = None
+    i = at
+    for n in range(4):
+        j = i
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        if j == i and (spaced or n):
+            break
+        k = j
+        while k > 0 and not text[k - 1].isspace():
+            k -= 1
+        if k == j or not _NAME_WORD_ONLY.fullmatch(text, k, j):
+            break
+        start = i = k
+    return start
 
 # Appositive after a name in running text: "Dmitry Peskov, the press secretary of ...,".
 _APPOSITIVE = re.compile(r",\s+(?:the|a|an|his|her|its|their)\s+((?:[\w’'-]+\s+){0,8}[\w’'-]+)")
@@ -77,7 +98,7 @@ def gender_of(name: str, title: str | None, text: str) -> str | None:
     return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # entities are compared by identity
 class _Entity:
     """A speaker as pronouns see it: whether it can be "he"/"she" (``person``, of ``gender``
     when known) and whether it can be "they"/"it" (``group``)."""
@@ -116,10 +137,8 @@ def _title_before(text: str, pos: int) -> list[str]:
 
 # A named entity and its titles: (position, head words of its titles, all title words, name).
 _Titled = tuple[int, frozenset[str], frozenset[str], str]
-# A name followed by an appositive that ends right before a position ("Peskov, the press ").
-_NAME_THEN_APPOSITIVE = re.compile(
-    rf"({NAME_RUN.pattern}),\s+(?:the|a|an|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,8}}$"
-)
+# An appositive's opening, from its comma to a position ("Peskov, the press ").
+_APPOSITIVE_OPENING = re.compile(r",\s+(?:the|a|an|his|her|its|their)\s+(?:[\w’'-]+\s+){0,8}")
 
 
 # Up to three more role words, an optional comma, then a name ("counterpart, Emmanuel Macron").
@@ -132,15 +151,18 @@ def _run_near(text: str, start: int, end: int) -> tuple[int, int] | None:
     role words ("spokesman Peskov", "French counterpart, Emmanuel Macron"), or one before it
     across an appositive ("Peskov, the press secretary")."""
     if text[start].isupper():
-        prefix = _NAME_PREFIX.search(text, max(0, start - 60), start)
+        prefix = _name_prefix(text, start)
         run = NAME_RUN.match(text, start)
         if prefix is not None or (run is not None and run.end() > end):
-            return (prefix.start() if prefix else start, run.end() if run else end)
+            return (start if prefix is None else prefix, run.end() if run else end)
     m = _ROLES_THEN_NAME.match(text, end)
     if m is not None and all(_is_role_word(w) for w in m.group(1).split()):
         return m.span(2)
-    m = _NAME_THEN_APPOSITIVE.search(text, max(0, start - 120), start)
-    return m.span(1) if m is not None else None
+    comma = text.rfind(",", max(0, start - 120), start)
+    if comma > 0 and _APPOSITIVE_OPENING.fullmatch(text, comma, start):
+        name = _name_prefix(text, comma, spaced=False)
+        return (name, comma) if name is not None else None
+    return None
 
 
 def _strip_opener(form: str) -> str:
@@ -194,6 +216,7 @@ class Resolver:
         self._starts = sentence_starts
         self._observed = 0  # sentences whose subjects are known to the pronoun history
         self._fullest: dict[str, str] = {}  # name as written -> fullest form (cache)
+        self._forms: dict[tuple[str, bool], dict[str, int]] = {}  # surname -> its full forms
         self._descs: list[str] = []  # descriptions used as sources ("Russian foreign ministry")
         self._titled: dict[str, list[_Titled]] = {}  # word -> entities titled with it
         self._lower = text.lower()
@@ -269,29 +292,34 @@ class Resolver:
         if not words:
             return name
         org = is_org(name)
-        tail = name if org else words[-1]
+        counts = self._forms_of(name if org else words[-1], org)
+        best = max(counts, key=lambda f: (counts[f], len(f.split())), default=name)
+        return best if len(best.split()) > len(words) else name
+
+    def _forms_of(self, tail: str, org: bool) -> dict[str, int]:
+        """How often each multi-word form ending in ``tail`` occurs (once per surname)."""
+        key = (tail, org)
+        found = self._forms.get(key)
+        if found is not None:
+            return found
         counts: dict[str, int] = {}
         text = self._text
         at = text.find(tail)
         while at >= 0:
             end = at + len(tail)
-            prefix = _NAME_PREFIX.search(text, max(0, at - 60), at)
+            prefix = _name_prefix(text, at)
             at = text.find(tail, end)
             if prefix is None or (end < len(text) and (text[end].isalnum() or text[end] in "-")):
                 continue
-            if not org and _CONNECTOR_BEFORE.search(text, max(0, prefix.start() - 6), prefix.start()):
+            if not org and _CONNECTOR_BEFORE.search(text, max(0, prefix - 6), prefix):
                 continue  # "Minister of Water Aurelia Fenn": "Water" ends a title, not the name
-            form = (
-                _strip_opener(text[prefix.start() : end])
-                if org
-                else split_name(text[prefix.start() : end])[0]
-            )
+            form = _strip_opener(text[prefix:end]) if org else split_name(text[prefix:end])[0]
             if form is None or (not org and (len(form.split()) < 2 or is_org(form))):
                 continue
             form = POSSESSIVE.sub("", form)
             counts[form] = counts.get(form, 0) + 1
-        best = max(counts, key=lambda f: (counts[f], len(f.split())), default=name)
-        return best if len(best.split()) > len(words) else name
+        self._forms[key] = counts
+        return counts
 
     def _describe(self, desc: str, pos: int) -> str | None:
         """The entity a description refers to: the latest named entity whose title has the
@@ -338,6 +366,9 @@ class Resolver:
         while self._observed < len(starts) and starts[self._observed] <= pos:
             start = starts[self._observed]
             self._observed += 1
+            space = text.find(" ", start, start + 16)
+            if space < 0 or (text[start:space] in cues.NOT_NAMES and text[space + 1 : space + 2].islower()):
+                continue  # "The president said": no named subject
             m = _SUBJECT.match(text, start)
             if m is None or m.group("verb") in cues.FUNCTION_WORDS or m.group("verb") in cues.ROLES:
                 continue  # "Merrow Capital economist Ruben Oyelaran": a title, not a verb

@@ -76,7 +76,7 @@ async def clean_run(
             log_level="info",
         )
     )
-    with Stack(settings) as stack:
+    async with Stack(settings) as stack:
         await stack.wait_running()
         started = time.monotonic()
         await publish(settings, messages)

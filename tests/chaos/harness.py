@@ -192,22 +192,26 @@ class Stack:
         self.settings = settings
         self.supervisor = 0
 
-    def __enter__(self) -> Stack:
+    async def __aenter__(self) -> Stack:
+        # ``up`` runs its own event loop (asyncio.run): call it from a thread.
+        self.supervisor = await asyncio.to_thread(self._up)
+        return self
+
+    def _up(self) -> int:
         # The supervisor passes the non-CLAIMWIRE environment on to the services.
         saved = {k: os.environ.get(k) for k in FAUST_ENV}
         os.environ.update(FAUST_ENV)
         try:
-            self.supervisor = up(self.settings)
+            return up(self.settings)
         finally:
             for k, v in saved.items():
                 if v is None:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        down(self.settings, keep_kafka=True)
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.to_thread(down, self.settings, keep_kafka=True)
 
     def pids(self) -> dict[str, int]:
         return children(self.supervisor)

@@ -30,7 +30,7 @@ async def _kill_each_in_turn(
     """Publish the corpus, hit each service with ``sig`` once it is mid-stream; return where
     each one was hit (committed, end offsets)."""
     hit: dict[str, tuple[int, int]] = {}
-    with Stack(chaos) as stack:
+    async with Stack(chaos) as stack:
         await stack.wait_running()
         started = time.monotonic()
         publishing = asyncio.create_task(publish(chaos, messages))
