@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +67,7 @@ class Data:
 
 def _units(toks: tuple[str, ...]) -> frozenset[str]:
     """The units the per-unit weights are keyed by (the same as ``Profile.units``)."""
-    return frozenset(toks) | frozenset(map(" ".join, zip(toks, toks[1:], strict=False)))
+    return frozenset(toks) | frozenset(map(" ".join, pairwise(toks)))
 
 
 def load(path: Path) -> Data:
@@ -155,7 +156,7 @@ class Fitted:
     unit_index: dict[str, int]  # unit -> column; shared at 2j, apart at 2j+1
     unit_coef: Vec
 
-    def scorer(self, threshold: float = 0.5) -> Scorer:
+    def scorer(self, threshold: float = 0.5, strict_threshold: float | None = None) -> Scorer:
         """The equivalent run-time scorer (NB sums and standardisation folded into weights)."""
         raw = self.coef / self.scale
         nd = len(FEATURES)
@@ -176,6 +177,7 @@ class Fitted:
             coef=[float(c) for c in raw[:nd]],
             intercept=float(self.intercept - raw @ self.mean),
             threshold=threshold,
+            strict_threshold=strict_threshold,
         )
 
 
@@ -222,9 +224,7 @@ def _unit_columns(data: Data, idx: Idx, unit_index: dict[str, int]) -> tuple[Idx
     return np.array(cols, dtype=np.int64), np.array(ptr, dtype=np.int64)
 
 
-def _logistic(
-    x: Vec, cols: Idx, ptr: Idx, n_units: int, y: Vec, iters: int = 800
-) -> tuple[Vec, float, Vec]:
+def _logistic(x: Vec, cols: Idx, ptr: Idx, n_units: int, y: Vec, iters: int = 800) -> tuple[Vec, float, Vec]:
     """L2-regularised logistic regression, dense + sparse parts, full-batch Adam (deterministic)."""
     n = len(y)
     rows = np.repeat(np.arange(n), np.diff(ptr))
@@ -324,6 +324,7 @@ def export(model: Scorer, fitted: Fitted, report: dict[str, object]) -> dict[str
         "coef": [round(c, 6) for c in model.coef],
         "intercept": round(model.intercept, 6),
         "threshold": round(model.threshold, 6),
+        "strict_threshold": round(model.strict_threshold, 6),
         "idf_default": round(fitted.idf_default, 4),
         "idf": {w: round(v, 3) for w, v in sorted(fitted.idf.items())},
         "units": units,
@@ -332,10 +333,15 @@ def export(model: Scorer, fitted: Fitted, report: dict[str, object]) -> dict[str
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("pairs", nargs="?", type=Path, default=DEFAULT_PAIRS)
     parser.add_argument("--out", type=Path, default=ROOT / "services" / "dedup" / "model.json")
-    parser.add_argument("--min-precision", type=float, default=0.82)
+    parser.add_argument("--min-precision", type=float, default=0.80)
+    parser.add_argument(
+        "--strict-precision", type=float, default=0.85, help="precision of the claims (strict) cut"
+    )
     parser.add_argument("--repeats", type=int, default=2, help="outer CV repeats (0: skip CV)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -347,16 +353,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"nested CV: {_fmt(report['nested_cv'])}", file=sys.stderr)  # type: ignore[arg-type]
     oof = oof_scores(data, every, 0)
     threshold = choose_threshold(oof, data.y, args.min_precision)
+    strict = choose_threshold(oof, data.y, args.strict_precision)
     report["oof_at_threshold"] = metrics(oof, data.y, threshold)
+    report["oof_at_strict_threshold"] = metrics(oof, data.y, strict)
     fitted = fit(data, every, 0)
-    model = fitted.scorer(threshold)
+    model = fitted.scorer(threshold, strict)
     report["training_fit"] = metrics(predict(model, data, every), data.y, threshold)
     doc = export(model, fitted, report)
     args.out.write_text(json.dumps(doc, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
     print(f"out-of-fold: {_fmt(report['oof_at_threshold'])}", file=sys.stderr)  # type: ignore[arg-type]
     print(f"training fit: {_fmt(report['training_fit'])}", file=sys.stderr)  # type: ignore[arg-type]
-    print(f"wrote {args.out} ({len(doc['units'])} units, {len(fitted.idf)} idf) "  # type: ignore[arg-type]
-          f"in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+    print(
+        f"wrote {args.out} ({len(doc['units'])} units, {len(fitted.idf)} idf) "  # type: ignore[arg-type]
+        f"in {time.perf_counter() - started:.0f}s",
+        file=sys.stderr,
+    )
     return 0
 
 

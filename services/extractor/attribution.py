@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from services.extractor import cues
 from services.extractor.cues import MASK
@@ -408,7 +409,12 @@ def _noun_content(masked: str, pos: int, e: int, clause: bool) -> tuple[int, int
 
 def _verb(cue: re.Match[str]) -> str:
     """The cue as a key of the ``cues`` tables ("called on" -> "called_on")."""
-    return "_".join(cue.group().lower().split())
+    return _key(cue.group())
+
+
+@lru_cache(maxsize=1024)
+def _key(words: str) -> str:
+    return "_".join(words.lower().split())
 
 
 def _clause_like(masked: str, span: tuple[int, int]) -> bool:
@@ -468,7 +474,7 @@ def _source_before(masked: str, start: int, cue: re.Match[str], e: int) -> tuple
 
 
 def _verb_at(masked: str, span: tuple[int, int]) -> str:
-    return "_".join(masked[span[0] : span[1]].lower().split())
+    return _key(masked[span[0] : span[1]])
 
 
 def _trailing_attribution(masked: str, start: int, e: int, cue: re.Match[str]) -> int | None:

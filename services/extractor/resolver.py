@@ -52,6 +52,7 @@ def _name_prefix(text: str, at: int, spaced: bool = True) -> int | None:
         start = i = k
     return start
 
+
 # Appositive after a name in running text: "Dmitry Peskov, the press secretary of ...,".
 _APPOSITIVE = re.compile(r",\s+(?:the|a|an|his|her|its|their)\s+((?:[\w’'-]+\s+){0,8}[\w’'-]+)")
 

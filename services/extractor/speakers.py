@@ -138,30 +138,54 @@ def _tokens(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
 
 def _tokens_before(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The tokens of ``masked[max(lo, hi - 200):hi]``, cut from one tokenization of their
-    paragraph: all the cues of a paragraph share it."""
+    paragraph, made as far as the cues of the paragraph need it."""
     para = masked.rfind("\n", 0, lo) + 1
-    line = _line_tokens(masked, para)
-    ends = _line_token_ends(masked, para)
+    line = _paragraph_tokens(masked, para)
+    line.extend_to(masked, hi)
+    ends = line.ends
     first = max(lo, hi - 200)
     a = bisect.bisect_left(ends, first + 1)
-    while a < len(line) and line[a][0] < first:
+    while a < len(ends) and line.toks[a][0] < first:
         a += 1
     b = bisect.bisect_right(ends, hi)
-    toks = line[a:b]
-    if b < len(line) and line[b][0] < hi:  # a token cut by ``hi`` ("Korea" of "Korea's")
-        toks.append((line[b][0], hi, masked[line[b][0] : hi]))
+    toks = line.toks[a:b]
+    if b < len(ends) and line.toks[b][0] < hi:  # a token cut by ``hi`` ("Korea" of "Korea's")
+        toks.append((line.toks[b][0], hi, masked[line.toks[b][0] : hi]))
     return toks
 
 
+class _Tokens:
+    """The tokens of one paragraph, from its start to ``done`` (extended on demand)."""
+
+    __slots__ = ("done", "ends", "stop", "toks")
+
+    def __init__(self, start: int, stop: int) -> None:
+        self.toks: list[tuple[int, int, str]] = []
+        self.ends: list[int] = []
+        self.done = start
+        self.stop = stop
+
+    def extend_to(self, masked: str, hi: int) -> None:
+        while self.done <= hi and self.done < self.stop:
+            end = min(self.stop, max(hi + 64, self.done + 256))
+            new = _tokens(masked, self.done, end)
+            while end < self.stop and len(new) < 3:  # a long token (a masked quotation)
+                end = min(self.stop, 2 * end - self.done)
+                new = _tokens(masked, self.done, end)
+            if end < self.stop:
+                del new[-2:]  # the last two may change with text past ``end``: made again
+            if not new:
+                self.done = self.stop
+                break
+            self.toks += new
+            self.ends += [t[1] for t in new]
+            self.done = new[-1][1]
+
+
 @lru_cache(maxsize=64)  # keyed by the article text and a paragraph start; str hashes are cached
-def _line_tokens(masked: str, start: int) -> list[tuple[int, int, str]]:
+def _paragraph_tokens(masked: str, start: int) -> _Tokens:
     end = masked.find("\n", start)
-    return _tokens(masked, start, len(masked) if end < 0 else end)
-
-
-@lru_cache(maxsize=64)
-def _line_token_ends(masked: str, start: int) -> list[int]:
-    return [t[1] for t in _line_tokens(masked, start)]
+    return _Tokens(start, len(masked) if end < 0 else end)
 
 
 def np_left(masked: str, lo: int, hi: int, loose: bool = True) -> tuple[int, int] | None:
@@ -499,23 +523,35 @@ def skip_adverbials(masked: str, pos: int, end: int) -> int:
 
 
 def strip_aux_left(masked: str, lo: int, hi: int) -> int:
-    """Position after the last token before ``hi`` that is not an auxiliary, an adverb or a
-    time phrase ("Trump this week said", "Sanders on Tuesday said")."""
-    toks = _tokens_before(masked, lo, hi)
-    i = len(toks) - 1
+    """Position after the last word before ``hi`` that is not an auxiliary, an adverb or a
+    time phrase ("Trump this week said", "Sanders on Tuesday said"). Words are read backwards
+    by hand: the few before a cue are all this needs."""
+    end = hi
     while True:
-        while i >= 0 and (toks[i][2] in cues.AUX or _ADVERB.fullmatch(toks[i][2])):
-            i -= 1
-        if i < 0:
+        word = _last_word(masked, lo, end)
+        while word is not None and (
+            masked[word[0] : word[1]] in cues.AUX or _ADVERB.fullmatch(masked, *word)
+        ):
+            word = _last_word(masked, lo, word[0])
+        if word is None:
             return lo
-        end = toks[i][1]
-        if toks[i][2] not in _TIME_WORDS and not toks[i][2].isdigit():
-            return end
-        when = _TIME_LEFT.search(masked, max(lo, end - 40), end)
+        text = masked[word[0] : word[1]]
+        if text not in _TIME_WORDS and not text.isdigit():
+            return word[1]
+        when = _TIME_LEFT.search(masked, max(lo, word[1] - 40), word[1])
         if when is None or when.start() <= lo:
-            return end
-        while i >= 0 and toks[i][1] > when.start():
-            i -= 1
+            return word[1]
+        end = when.start()
+
+
+def _last_word(masked: str, lo: int, end: int) -> tuple[int, int] | None:
+    """The span of the last whitespace-separated word of ``masked[lo:end]``, or None."""
+    while end > lo and masked[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > lo and not masked[start - 1].isspace():
+        start -= 1
+    return (start, end) if start < end else None
 
 
 # --- splitting source phrases -------------------------------------------------------------------
