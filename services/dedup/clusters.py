@@ -159,9 +159,10 @@ class ClusterState:
             entry[TEXTS] = [*entry[TEXTS], claim.text]
             self._add(cid, entry[BLOCK], toks)
         self.table[cid] = entry
-        record = touched.get(cid)
-        members = [*(record.new_members if record else []), claim.claim_id]
-        touched[cid] = _record(cid, entry, members)
+        if entry[COUNT] > 1:  # a lone claim is no news: its cluster record waits for a second member
+            record = touched.get(cid)
+            members = [*(record.new_members if record else []), claim.claim_id]
+            touched[cid] = _record(cid, entry, members)
 
     def _merge(self, loser: str, entry: Any, winner: str, touched: dict[str, ClusterRecord]) -> None:
         merged = list(entry)

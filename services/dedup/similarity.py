@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
 from itertools import pairwise
+from operator import mul
 from pathlib import Path
 from typing import Final
 
@@ -128,6 +129,7 @@ class Profile:
     __slots__ = (
         "bigrams",
         "content",
+        "deltas",
         "fourgrams",
         "head",
         "idf",
@@ -142,11 +144,11 @@ class Profile:
         "prefixes",
         "rare",
         "said",
+        "spans",
         "stops",
         "tail",
         "tokens",
         "trigrams",
-        "units",
         "words",
     )
 
@@ -155,22 +157,28 @@ class Profile:
         self.n = len(toks)
         self.log_n = math.log1p(self.n)
         self.head, self.tail = toks[:2], toks[-2:]
-        self.words = frozenset(toks)
-        self.content = self.words - STOPWORDS
-        self.stops = self.words & STOPWORDS
-        self.numbers = frozenset(w for w in self.words if w[0].isdigit())
-        self.idf_of = {w: scorer.idf(w) for w in self.content}
+        self.words = words = frozenset(toks)
+        self.content = content = words - STOPWORDS
+        self.stops = words & STOPWORDS
+        self.numbers = frozenset(w for w in words if w[0].isdigit())
+        idf, default = scorer.idf_table, scorer.idf_default
+        self.idf_of = {w: idf.get(w, default) for w in content}
         self.idf = sum(self.idf_of.values())
-        self.rare = frozenset(w for w in self.content if not scorer.known(w)) - self.numbers
-        self.prefixes = frozenset(w[:4] for w in self.content)
+        self.rare = content - idf.keys() - self.numbers
+        self.prefixes = frozenset(w[:4] for w in content)
         self.bigrams = frozenset(map(" ".join, pairwise(toks)))
         self.trigrams = frozenset(zip(toks, toks[1:], toks[2:], strict=False))
         self.fourgrams = frozenset(zip(toks, toks[1:], toks[2:], toks[3:], strict=False))
-        self.negated = not NEGATIONS.isdisjoint(self.words)
-        self.polar = self.words & _POLAR
-        self.said = "said" in self.words
-        self.units = self.words | self.bigrams
-        self.lexicon = sum(map(scorer.apart_weight, self.units))
+        # Word n-grams of the partial-report span length (see _partial_report).
+        self.spans = frozenset(zip(*(toks[i:] for i in range(PARTIAL_MIN_SPAN)), strict=False))
+        self.negated = not NEGATIONS.isdisjoint(words)
+        self.polar = words & _POLAR
+        self.said = "said" in words
+        # Only units the model weighs matter for the lexicon term; keeping just those makes the
+        # per-pair intersection small.
+        weighed = (words | self.bigrams) & scorer.shared_delta.keys()
+        self.lexicon = sum(map(scorer.apart.__getitem__, weighed))
+        self.deltas = {u: scorer.shared_delta[u] for u in weighed}
         self.positions = _positions(toks)
 
 
@@ -233,12 +241,14 @@ class Scorer:
         threshold: float,
         strict_threshold: float | None = None,
     ) -> None:
-        self._idf = dict(idf)
+        self.idf_table = dict(idf)
         self.idf_default = idf_default
-        self.apart = dict(apart)
+        self.apart = {u: apart.get(u, 0.0) for u in {*shared, *apart}}
         # Shared units are visited per pair; fold the "not apart" correction in once here.
         self.shared_delta = {u: shared.get(u, 0.0) - 2 * self.apart.get(u, 0.0) for u in {*shared, *apart}}
         self.coef = tuple(coef)
+        if len(self.coef) != len(FEATURES):
+            raise ValueError(f"{len(self.coef)} coefficients for {len(FEATURES)} features")
         self.intercept = intercept
         self.threshold = threshold
         self.strict_threshold = threshold if strict_threshold is None else strict_threshold
@@ -264,15 +274,7 @@ class Scorer:
 
     def idf(self, word: str) -> float:
         """IDF of ``word`` in the training sentences (``idf_default`` if unseen)."""
-        return self._idf.get(word, self.idf_default)
-
-    def known(self, word: str) -> bool:
-        """Whether ``word`` is in the IDF table (seen in at least two training sentences)."""
-        return word in self._idf
-
-    def apart_weight(self, unit: str) -> float:
-        """Logit added when ``unit`` occurs in one text only (0 for units the model lacks)."""
-        return self.apart.get(unit, 0.0)
+        return self.idf_table.get(word, self.idf_default)
 
     def _profile(self, toks: tuple[str, ...]) -> Profile:
         return Profile(toks, self)
@@ -295,11 +297,7 @@ class Scorer:
 
     def lexicon(self, a: Profile, b: Profile) -> float:
         """Per-unit logit contribution: apart weights of both texts, corrected for shared units."""
-        delta = self.shared_delta
-        total = a.lexicon + b.lexicon
-        for u in a.units & b.units:
-            total += delta.get(u, 0.0)
-        return total
+        return a.lexicon + b.lexicon + sum(map(a.deltas.__getitem__, a.deltas.keys() & b.deltas.keys()))
 
     def same_statement(self, result: PairScore) -> bool:
         """Dedup decision for two claims whose speakers are already known to be compatible.
@@ -323,12 +321,12 @@ class Scorer:
             return PairScore(0.0, False, {"content_jaccard": 0.0})
         values = self.features(pa, pb)
         lexicon = self.lexicon(pa, pb)
-        z = self.intercept + lexicon + sum(c * v for c, v in zip(self.coef, values, strict=True))
+        z = self.intercept + lexicon + sum(map(mul, self.coef, values))
         score = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
         opposite = _opposite(pa, pb)
         if opposite:
             score *= CONTRADICTION_FACTOR
-        features = dict(zip(FEATURES, values, strict=True))
+        features = dict(zip(FEATURES, values))  # noqa: B905 (lengths checked at load)
         features["lexicon"] = lexicon
         features["opposite"] = float(opposite)
         features["numbers_contradict"] = float(bool(pa.numbers - pb.numbers and pb.numbers - pa.numbers))
@@ -359,25 +357,7 @@ def _partial_report(a: Profile, b: Profile) -> bool:
         return False
     if sum(map(a.idf_of.__getitem__, content)) < PARTIAL_MIN_CONTAINMENT * min(a.idf, b.idf):
         return False
-    return _common_span(a, b) >= PARTIAL_MIN_SPAN
-
-
-def _common_span(a: Profile, b: Profile) -> int:
-    """Length of the longest run of tokens that both texts contain contiguously."""
-    get = b.positions.get
-    longest = 0
-    ends: list[int] = []  # ends[k]: positions in b where a common run of length > k ends here
-    for tok in a.tokens:
-        here = get(tok, 0)
-        longer = [here] if here else []
-        for mask in ends:  # each mask is a subset of the previous one, so stop at the first miss
-            mask = (mask << 1) & here
-            if not mask:
-                break
-            longer.append(mask)
-        ends = longer
-        longest = max(longest, len(ends))
-    return longest
+    return not a.spans.isdisjoint(b.spans)
 
 
 def _overlap(a: Profile, b: Profile, words: frozenset[str], content: frozenset[str]) -> list[float]:
@@ -510,22 +490,22 @@ def minhash(tokens: tuple[str, ...], num_perm: int = 64) -> tuple[int, ...]:
     words = {t for t in tokens if t not in STOPWORDS} or set(tokens)
     if not words:
         return (_EMPTY,) * num_perm
-    rows = [_shingle_row(w, num_perm) for w in sorted(words)]
-    return tuple(map(min, zip(*rows, strict=True)))
+    return tuple(map(min, zip(*[_shingle_row(w, num_perm) for w in words], strict=True)))
 
 
 def lsh_bands(signature: tuple[int, ...], bands: int = 16) -> list[str]:
-    """One key per band of ``len(signature) // bands`` rows: "band:hex digest" strings.
+    """One key per band of ``len(signature) // bands`` rows: "band:16 hex digits" strings.
 
     Texts whose signatures agree on all rows of some band share that band's key; the band index
-    in the key keeps equal rows in different bands apart.
+    in the key keeps equal rows in different bands apart. Values must fit in 32 bits + 1 (as
+    ``minhash`` produces).
     """
     if bands <= 0 or len(signature) < bands:
         raise ValueError("need 1 <= bands <= len(signature)")
     rows = len(signature) // bands
-    keys = []
-    for band in range(bands):
-        chunk = signature[band * rows : (band + 1) * rows]
-        data = b"".join(v.to_bytes(5, "little") for v in chunk)
-        keys.append(f"{band}:{blake2b(data, digest_size=8).hexdigest()}")
-    return keys
+    data = b"".join(v.to_bytes(5, "little") for v in signature)
+    width = 5 * rows
+    return [
+        f"{band}:{blake2b(data[band * width : (band + 1) * width], digest_size=8).hexdigest()}"
+        for band in range(bands)
+    ]

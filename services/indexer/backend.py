@@ -173,6 +173,9 @@ class IndexBackend(Protocol):
         self, articles: Sequence[ArticleDoc], groups: Sequence[ClaimGroup]
     ) -> list[WriteRejection]: ...
 
+    async def merge(self, merges: dict[str, str]) -> int:
+        """Move the claims of each merged cluster (key) to its survivor (value); returns how many."""
+
     async def search(self, request: SearchRequest) -> SearchPage: ...
 
     async def cluster(self, cluster_id: str) -> ClusterView | None: ...

@@ -248,6 +248,7 @@ class OpenSearchBackend:
         self._client: httpx.AsyncClient | None = None
         self._ready = False
         self._write_lock = asyncio.Lock()
+        self._aliases: dict[str, str] = {}  # merged cluster -> survivor, seen by this process
         self.retry_delay = 0.5  # seconds before the first retry; doubles each time
 
     # -- plumbing ----------------------------------------------------------------------------
@@ -359,6 +360,7 @@ class OpenSearchBackend:
             ids, language = listed.get(g.article_id, (None, None))
             for doc in claim_docs(g, language, now, cap):
                 cid = doc["claim_id"]
+                doc["cluster_id"] = self._aliases.get(doc["cluster_id"], doc["cluster_id"])
                 if ids is not None and cid not in ids:  # a late claim its article no longer lists
                     actions.append(_delete(n.claims, cid))
                 else:
@@ -376,6 +378,27 @@ class OpenSearchBackend:
             await self._request("POST", f"/{n.claims}/_refresh")
             await self._rebuild_clusters(sorted(touched), now)
         return rejected
+
+    async def merge(self, merges: dict[str, str]) -> int:
+        """Re-point the merged clusters' claims at their survivors and rebuild both cluster docs.
+
+        Merges are also remembered in this process (``self._aliases``) so that claims clustered
+        before a merge but written after it are remapped on write.
+        """
+        async with self._write_lock:
+            await self._ensure_indices()
+            self._aliases.update(merges)
+            n = self.names
+            await self._request("POST", f"/{n.claims}/_refresh")
+            actions = []
+            for loser, winner in merges.items():
+                async for doc in self._scan(n.claims, {"term": {"cluster_id": loser}}, ["claim_id"]):
+                    meta = {"update": {"_index": n.claims, "_id": doc["claim_id"]}}
+                    actions.append(Action(meta, {"doc": {"cluster_id": winner}}, None, frozenset({404})))
+            await self._bulk(actions)
+            await self._request("POST", f"/{n.claims}/_refresh")
+            await self._rebuild_clusters(sorted({*merges, *merges.values()}), time.time())
+            return len(actions)
 
     async def _sweep_articles(self, articles: Sequence[ArticleDoc], touched: set[str]) -> list[Action]:
         """Deletes for indexed claims the articles no longer list; their language kept in step."""

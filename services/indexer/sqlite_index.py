@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS claims (
     span_start INTEGER, span_end INTEGER, cluster_id TEXT, outlet TEXT, published_at TEXT,
     submitted_ts REAL, indexed_ts REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS claims_cluster ON claims(cluster_id);
+CREATE TABLE IF NOT EXISTS cluster_aliases (loser TEXT PRIMARY KEY, winner TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(
     text, speaker, content='claims', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
@@ -85,7 +86,8 @@ _UPSERT_CLAIM = """
 INSERT INTO claims (claim_id, article_id, kind, speaker, speaker_title, cue, text, span_start,
     span_end, cluster_id, outlet, published_at, submitted_ts, indexed_ts)
 VALUES (:claim_id, :article_id, :kind, :speaker, :speaker_title, :cue, :text, :span_start,
-    :span_end, :cluster_id, :outlet, :published_at, :submitted_ts, :indexed_ts)
+    :span_end, COALESCE((SELECT winner FROM cluster_aliases WHERE loser = :cluster_id), :cluster_id),
+    :outlet, :published_at, :submitted_ts, :indexed_ts)
 ON CONFLICT(claim_id) DO UPDATE SET kind=excluded.kind, speaker=excluded.speaker,
     speaker_title=excluded.speaker_title, cue=excluded.cue, text=excluded.text,
     span_start=excluded.span_start, span_end=excluded.span_end, cluster_id=excluded.cluster_id
@@ -153,6 +155,22 @@ class SqliteIndex:
                 stale = [r[0] for r in db.execute(_STALE_CLAIMS, (aid,))]
                 db.executemany("DELETE FROM claims WHERE claim_id = ?", [(k,) for k in stale])
         return len(arts), len(claims)
+
+    def merge(self, merges: dict[str, str]) -> int:
+        """Point claims of each merged cluster (key) at its survivor (value), now and later.
+
+        A claim may carry a merged cluster's id when it was clustered before the merge but
+        arrives after it: the alias table remaps it on upsert. Returns the claims moved.
+        """
+        moved = 0
+        with self._tx() as db:
+            for loser, winner in merges.items():
+                db.execute("INSERT OR REPLACE INTO cluster_aliases VALUES (?, ?)", (loser, winner))
+                db.execute("UPDATE cluster_aliases SET winner = ? WHERE winner = ?", (winner, loser))
+                moved += db.execute(
+                    "UPDATE claims SET cluster_id = ? WHERE cluster_id = ?", (winner, loser)
+                ).rowcount
+        return moved
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -394,6 +412,9 @@ class SqliteBackend:
         self, articles: Sequence[ArticleDoc], groups: Sequence[ClaimGroup]
     ) -> list[WriteRejection]:
         return await asyncio.to_thread(self._write, articles, groups)
+
+    async def merge(self, merges: dict[str, str]) -> int:
+        return await asyncio.to_thread(self._open().merge, merges)
 
     def _write(self, articles: Sequence[ArticleDoc], groups: Sequence[ClaimGroup]) -> list[WriteRejection]:
         index = self._open()

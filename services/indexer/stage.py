@@ -13,9 +13,9 @@ import logging
 from collections.abc import Sequence
 
 from services.indexer.backend import IndexBackend, IndexUnavailable, open_backend
-from shared.records import ArticleDoc, ClaimGroup, Record
+from shared.records import ArticleDoc, ClaimGroup, ClusterRecord, Record
 from shared.settings import Settings
-from shared.topics import CLUSTERED_CLAIMS, EXTRACTED_ARTICLES
+from shared.topics import CLUSTERED_CLAIMS, CLUSTERS, EXTRACTED_ARTICLES
 from shared.worker import Sink, WriteRejection
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 
 class Indexer(Sink):
     name = "indexer"
-    sources = ((EXTRACTED_ARTICLES, ArticleDoc), (CLUSTERED_CLAIMS, ClaimGroup))
+    # Cluster documents are derived from the claims; from the clusters topic the sink needs the
+    # merges only (a claim that linked two clusters moves the younger one's claims).
+    sources = ((EXTRACTED_ARTICLES, ArticleDoc), (CLUSTERED_CLAIMS, ClaimGroup), (CLUSTERS, ClusterRecord))
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -50,5 +52,11 @@ class Indexer(Sink):
         groups = [r for r in records if isinstance(r, ClaimGroup)]
         # The two source agents write concurrently; one batch at a time keeps the stale-claim
         # and cluster bookkeeping of one batch from interleaving with another's.
+        merges = {
+            r.cluster_id: r.merged_into for r in records if isinstance(r, ClusterRecord) and r.merged_into
+        }
         async with self._lock:
-            return await self.index.write(articles, groups)
+            rejected = await self.index.write(articles, groups) if articles or groups else []
+            if merges:
+                await self.index.merge(merges)
+            return rejected

@@ -74,3 +74,13 @@ def test_claims_an_article_no_longer_lists_are_dropped_in_any_order(tmp_path: Pa
     assert index.counts()["claims"] == 0
     index.write([], [_group("a1", "Ledger", "The bridge will reopen", "g1")])  # a late stale group
     assert index.counts()["claims"] == 0
+
+
+def test_merged_clusters_move_their_claims_now_and_later(tmp_path: Path) -> None:
+    index = SqliteIndex(tmp_path / "i.sqlite")
+    index.write(
+        [_doc("a1", "Ledger"), _doc("a2", "Wire")], [_group("a1", "Ledger", "The bridge opens", "g1")]
+    )
+    assert index.merge({"g1": "g0"}) == 1
+    index.write([], [_group("a2", "Wire", "The bridge will open", "g1")])  # clustered before the merge
+    assert {h.cluster_id for h in index.search("bridge")} == {"g0"}
