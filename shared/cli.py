@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from services.indexer.sqlite_index import SqliteIndex
+from services.indexer.sqlite_index import Hit, SqliteIndex
 from shared.settings import load_settings
 
 app = typer.Typer(help="claimwire: who claimed what, and which outlets carried it.", no_args_is_help=True)
@@ -26,6 +26,8 @@ app.add_typer(dlq_app, name="dlq")
 feeds_app = typer.Typer(help="RSS/Atom feeds the fetcher polls for new articles.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 console = Console()
+os_app = typer.Typer(help="A local OpenSearch node (no Docker).", no_args_is_help=True)
+app.add_typer(os_app, name="opensearch")
 
 
 @kafka_app.command("start")
@@ -114,8 +116,28 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Search claims: speaker, outlet and cluster of each hit."""
-    index = _index()
-    hits = index.search(query, speaker=speaker, outlet=outlet, limit=limit)
+    settings = load_settings()
+    if settings.opensearch_url:
+        from services.api.cli import search_claims
+
+        found = search_claims(settings, query, speaker=speaker, outlet=outlet, limit=limit)
+        hits = [
+            Hit(
+                h.claim_id,
+                h.article_id,
+                h.kind,
+                h.speaker,
+                h.text,
+                h.text,
+                h.outlet,
+                h.published_at,
+                h.cluster_id,
+                h.cluster_size,
+            )
+            for h in found
+        ]
+    else:
+        hits = _index().search(query, speaker=speaker, outlet=outlet, limit=limit)
     if as_json:
         for h in hits:
             sys.stdout.write(orjson.dumps(h).decode() + "\n")
@@ -437,6 +459,18 @@ def bench(
 def _index() -> SqliteIndex:
 
     return SqliteIndex(load_settings().index_file)
+
+
+def _register_index_commands() -> None:
+    from services.api import cli as api_cli
+
+    app.command("api")(api_cli.api)
+    app.command("bench-index")(api_cli.bench_index)
+    os_app.command("start")(api_cli.opensearch_start)
+    os_app.command("stop")(api_cli.opensearch_stop)
+
+
+_register_index_commands()
 
 
 def main() -> None:

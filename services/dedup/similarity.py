@@ -164,7 +164,7 @@ class Profile:
         idf, default = scorer.idf_table, scorer.idf_default
         self.idf_of = {w: idf.get(w, default) for w in content}
         self.idf = sum(self.idf_of.values())
-        self.rare = content - idf.keys() - self.numbers
+        self.rare = content - scorer.known_words - self.numbers
         self.prefixes = frozenset(w[:4] for w in content)
         self.bigrams = frozenset(map(" ".join, pairwise(toks)))
         self.trigrams = frozenset(zip(toks, toks[1:], toks[2:], strict=False))
@@ -176,7 +176,7 @@ class Profile:
         self.said = "said" in words
         # Only units the model weighs matter for the lexicon term; keeping just those makes the
         # per-pair intersection small.
-        weighed = (words | self.bigrams) & scorer.shared_delta.keys()
+        weighed = (words | self.bigrams) & scorer.weighed_units
         self.lexicon = sum(map(scorer.apart.__getitem__, weighed))
         self.deltas = {u: scorer.shared_delta[u] for u in weighed}
         self.positions = _positions(toks)
@@ -242,10 +242,12 @@ class Scorer:
         strict_threshold: float | None = None,
     ) -> None:
         self.idf_table = dict(idf)
+        self.known_words = frozenset(self.idf_table)
         self.idf_default = idf_default
         self.apart = {u: apart.get(u, 0.0) for u in {*shared, *apart}}
         # Shared units are visited per pair; fold the "not apart" correction in once here.
         self.shared_delta = {u: shared.get(u, 0.0) - 2 * self.apart.get(u, 0.0) for u in {*shared, *apart}}
+        self.weighed_units = frozenset(self.shared_delta)
         self.coef = tuple(coef)
         if len(self.coef) != len(FEATURES):
             raise ValueError(f"{len(self.coef)} coefficients for {len(FEATURES)} features")
