@@ -124,6 +124,14 @@ _VARIANTS: Final[dict[str, str]] = {
     "defence": "defense",
     "offence": "offense",
     "licence": "license",
+    **{
+        british: british.replace("our", "or")
+        for british in (
+            "colour favour honour labour neighbour behaviour harbour humour rumour vigour valour "
+            "armour endeavour flavour savour odour parlour tumour vapour saviour clamour "
+            "splendour rancour candour fervour ardour"
+        ).split()
+    },
     "programme": "program",
     "programmes": "programs",
     "grey": "gray",
@@ -287,7 +295,7 @@ _CLITICS: Final = ("'s", "'re", "'ve", "'ll", "'d", "'m")
 _KEEP_S: Final = frozenset(
     "news series species always perhaps whereas towards politics economics crisis analysis "
     "thesis basis texas paris athens brussels wales vegas kansas arkansas olympics lens "
-    "bus gas yes ukraines afterwards".split()
+    "bus gas yes afterwards".split()
 )
 
 STOPWORDS: Final = frozenset(
@@ -330,13 +338,12 @@ def _canon(word: str) -> tuple[str, ...]:
 
 
 def _british(word: str) -> str:
-    """Fold British -ise/-isation/-our spellings onto American ones (organise → organize)."""
+    """Fold British -ise/-isation spellings onto -ize (organise → organize; -ise words that are
+    -ise in American English too, like "promise", fold the same way whichever side they are on)."""
     if word.endswith(("isation", "isations")):
         return word.replace("isation", "ization")
     if word.endswith(("ise", "ised", "ises", "ising")) and len(word) > 6:
         return word[: word.rindex("is")] + "iz" + word[word.rindex("is") + 2 :]
-    if word.endswith(("our", "ours")) and word[:-4].endswith(("vo", "bo", "lo", "mo", "ho")):
-        return word.replace("our", "or")
     return word
 
 

@@ -1,16 +1,26 @@
 """Are two claim texts the same statement? A learned decision on normalised tokens.
 
-``score_tokens(a, b)`` computes a few dozen lexical similarities between two token tuples (word,
-word n-gram and character n-gram overlap, containment, IDF-weighted overlap, longest common
-subsequence, unmatched stretches, number and negation agreement) and combines them with a logistic
-model whose weights, IDF table and per-word weights live in ``model.json`` (learned offline by
-``tools/train_pairs.py`` from the MRPC training pairs). Contracts:
+``score_tokens(a, b)`` computes 35 lexical similarities between two token tuples (word and word
+n-gram overlap, IDF-weighted overlap and unmatched mass, longest common subsequence, unmatched
+stretches, number, negation and length agreement) and combines them, with per-word and per-bigram
+weights, in a logistic model stored in ``model.json`` (learned offline by ``tools/train_pairs.py``
+from the MRPC training pairs). Two decisions come out of one ``PairScore``:
 
-* ``score`` is a probability-like value in [0, 1], symmetric in its arguments and monotone in the
-  model's evidence; ``duplicate`` is ``score >= threshold`` (learned; ``shipped().threshold``).
-* Pairs that share no content word score 0 without running the model (the hot path's early exit).
+* ``duplicate``: MRPC's sentence equivalence at its F1-optimal cut (precision >= 0.80 out of
+  fold). It tolerates different figures ("the index rose 3 points" / "5 points" are MRPC
+  paraphrases) and rejects a report that carries less or more than the other.
+* ``same_statement(result)``: the dedup stage's merge decision for claims whose speakers are
+  already known to be compatible. Same figures and polarity are required; then either equivalence
+  at a stricter cut (MRPC precision 0.85) or one text being a partial report of the other.
+
+Contracts:
+
+* ``score`` is in [0, 1], symmetric in its arguments, higher = more likely the same statement;
+  ``duplicate`` is ``score >= shipped().threshold``.
+* Pairs that share no content word score 0 without running the model (the hot path's early exit);
+  pairs that differ by an opposite ("rose"/"fell") have their score scaled down.
 * Everything is deterministic across processes: no Python ``hash()``, no randomness, and
-  ``minhash``/``lsh_bands`` use keyed BLAKE2b and fixed-width integer arithmetic only.
+  ``minhash``/``lsh_bands`` use BLAKE2b and fixed-width integer arithmetic only.
 """
 
 from __future__ import annotations
@@ -254,7 +264,8 @@ class Scorer:
         self.intercept = intercept
         self.threshold = threshold
         self.strict_threshold = threshold if strict_threshold is None else strict_threshold
-        self.profile = lru_cache(maxsize=1 << 15)(self._profile)
+        # ~16 KB a profile: 4096 of them (the hot cluster representatives) stay under 70 MB.
+        self.profile = lru_cache(maxsize=1 << 12)(self._profile)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Scorer:
@@ -474,7 +485,7 @@ def _params(num_perm: int) -> tuple[tuple[int, int], ...]:
 _PARAMS: Final = _params(256)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 13)  # ~2.5 KB a row: 8192 rows, 20 MB
 def _shingle_row(shingle: str, num_perm: int) -> tuple[int, ...]:
     """The shingle's value under each of the ``num_perm`` hash functions (cached: Zipfian words)."""
     x = int.from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "little")

@@ -1,21 +1,31 @@
-"""Who said what inside a sentence: cue verbs, source phrases and content spans.
+"""Who said what inside a sentence: cues, source phrases and content spans.
 
 All offsets are character offsets into the article text. Functions that read the attribution
-frame work on a *masked* copy of the text (``quotes.mask_quotes``) in which quoted words are replaced by
-``#`` so that a cue verb or a name inside a quotation is never taken for the frame around it.
+frame work on a *masked* copy of the text (``quotes.mask_quotes``) in which quoted words are
+replaced by ``#`` so that a cue verb or a name inside a quotation is never taken for the frame
+around it.
 
 - ``lead_frame`` / ``tail_frame`` read the attribution before a quotation (``X said: "``) and
   after it (``," X said`` / ``," said X``).
-- ``find_cues`` finds every cue of an article in one pass (one regex over all cue words,
-  factored as a trie); ``reported_frames`` reads the reported speech around a sentence's cues
-  (``X said (that) ...``, ``..., X said``, ``according to X, ...``, ``X told Y ...``,
-  ``X urged Y to ...``, ``A, X said, is B``, ``it was confirmed by X that ...``).
+- ``find_cues`` finds every cue of an article in one scan (one regex over all cue words,
+  factored as a trie, each hit then matched exactly by the pattern of its kind): speech verbs,
+  "according to", "quoted", verbs of knowing ("expected that"), a passive "it was reported
+  that", speech nouns ("Trump's claim that", "concerns about") and attitude adjectives ("is
+  convinced that").
+- ``reported_frames`` reads the reported speech around a sentence's cues (``X said (that)
+  ...``, ``..., X said``, ``according to X, ...``, ``X told Y ...``, ``X urged Y to ...``, ``A,
+  X said, is B``, ``it was confirmed by X that ...``). A noun or adjective cue only counts where
+  no verb frame holds it; its source is the possessor or the subject that has or voices it.
+- Content ends at a semicolon or ", but"; a noun-phrase object ends before an adverbial clause
+  ("criticized the plan as reckless during a visit"); a verb with a preposition takes its object
+  ("worried about X, ...").
 
 The source phrase next to a cue is found by ``speakers.np_left`` / ``speakers.np_right``.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -162,7 +172,7 @@ def _words(text: str) -> int:
 # --- frames around quotations ----------------------------------------------------------------
 
 
-def lead_frame(masked: str, s: int, qopen: int) -> Frame | None:
+def lead_frame(masked: str, s: int, qopen: int, index: CueIndex) -> Frame | None:
     """Attribution introducing the quotation that opens at ``qopen`` (``X said: "``), or None.
 
     The lead must end with the cue (plus addressee, time or manner phrases, "that", a comma or
@@ -183,7 +193,7 @@ def lead_frame(masked: str, s: int, qopen: int) -> Frame | None:
         marked = True
         cut = s + that.start()
     cue = None
-    for m in _cues_in(masked, max(s, cut - 200), cut):
+    for m in index.verbs_in(max(s, cut - 200), cut):
         cue = m
     if cue is not None:
         return _lead_cue(masked, s, cut, cue, marked)
@@ -233,7 +243,7 @@ def _after_cue(masked: str, cue: re.Match[str], end: int) -> int:
     return skip_adverbials(masked, pos, end)
 
 
-def tail_frame(masked: str, qclose: int, e: int) -> Frame | None:
+def tail_frame(masked: str, qclose: int, e: int, index: CueIndex) -> Frame | None:
     """Attribution right after a quotation's closing mark (``," X said`` / ``," said X`` /
     ``" — X``, the epigraph style)."""
     dash = _DASH_SOURCE.match(masked, qclose, e)
@@ -244,7 +254,7 @@ def tail_frame(masked: str, qclose: int, e: int) -> Frame | None:
     pos = qclose
     m = re.match(r"\s*[,—–-]*\s*", masked[pos:e])
     pos += m.end() if m else 0
-    for cue in _cues_in(masked, pos, min(e, pos + 260)):
+    for cue in index.verbs_in(pos, min(e, pos + 260)):
         if MASK in masked[pos : cue.start()]:
             return None
         before = masked[pos : cue.start()].strip()
@@ -286,6 +296,24 @@ def _is_according(cue: re.Match[str]) -> bool:
 
 def _is_quoted(cue: re.Match[str]) -> bool:
     return cue.group().startswith("quot")
+
+
+class CueIndex:
+    """An article's cues (from ``find_cues``) by position: frames around quotations look up
+    the verbs of a window here instead of scanning the text again."""
+
+    def __init__(self, found: list[re.Match[str]]) -> None:
+        self.found = found
+        self.starts = [m.start() for m in found]
+
+    def verbs_in(self, lo: int, hi: int) -> Iterator[re.Match[str]]:
+        """The cue verbs (and "according to", "quoted") inside ``[lo, hi)``, in order."""
+        i = bisect.bisect_left(self.starts, lo)
+        while i < len(self.found) and self.starts[i] < hi:
+            m = self.found[i]
+            if m.re is _CUE and m.end() <= hi:
+                yield m
+            i += 1
 
 
 def find_cues(masked: str) -> list[re.Match[str]]:

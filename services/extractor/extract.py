@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.extractor import cues
-from services.extractor.attribution import Frame, find_cues, lead_frame, reported_frames, tail_frame
+from services.extractor.attribution import CueIndex, Frame, find_cues, lead_frame, reported_frames, tail_frame
 from services.extractor.cues import MASK
 from services.extractor.numbers import Quantity, quantities
 from services.extractor.quotes import Quote, find_quotes, mask_quotes
@@ -110,6 +110,7 @@ class _Doc:
         self.frames: list[Frame | None] = []
         self.used_cues: dict[int, tuple[int, int] | None] = {}
         self.full: set[int] = set()
+        self.cues = CueIndex(find_cues(masked))
         self.quantities: list[Quantity] = quantities(text)
         self.quantity_starts = [q.start for q in self.quantities]
 
@@ -158,10 +159,10 @@ class _Doc:
         ss = self.spans[si][0]
         se = self.spans[sj][1]
         qopen = q.open
-        lead = lead_frame(self.masked, ss, qopen) if qopen > ss else None
+        lead = lead_frame(self.masked, ss, qopen, self.cues) if qopen > ss else None
         if qopen == ss and si > 0 and self.text[self.spans[si - 1][1] - 1] == ":":
-            lead = lead_frame(self.masked, self.spans[si - 1][0], qopen)  # "He said:\n"...
-        tail = tail_frame(self.masked, q.close, se) if q.closed else None
+            lead = lead_frame(self.masked, self.spans[si - 1][0], qopen, self.cues)  # "He said:\n"...
+        tail = tail_frame(self.masked, q.close, se, self.cues) if q.closed else None
         lead_text = self.masked[ss:qopen].strip() if qopen > ss else ""
         inner = self.text[q.start : q.end].rstrip()
         ends = bool(inner) and inner[-1] in _ENDS_UTTERANCE
@@ -203,7 +204,11 @@ class _Doc:
             return q.end
         k = self.sentence_of(max(q.start, q.end - 1))
         after = self.masked[q.close : self.spans[k][1]]
-        if len(after.split()) < 2 or MASK in after or tail_frame(self.masked, q.close, self.spans[k][1]):
+        if (
+            len(after.split()) < 2
+            or MASK in after
+            or tail_frame(self.masked, q.close, self.spans[k][1], self.cues)
+        ):
             return q.end
         return self.spans[k][1]
 
@@ -318,7 +323,7 @@ class _Doc:
         fences = self._fences(quote_drafts)
         out: list[_Draft] = []
         para_starts = {0} | {m.end() for m in _NEWLINE.finditer(self.text)}
-        found = find_cues(self.masked)
+        found = self.cues.found
         starts = [m.start() for m in found]
         for k, (ss, se) in enumerate(self.spans):
             lo, hi = bisect.bisect_left(starts, ss), bisect.bisect_left(starts, se)

@@ -2,11 +2,18 @@
 
 ``np_left`` / ``np_right`` find the source phrase before a cue ("Kremlin spokesman Dmitry Peskov
 said") or after an inverted one ("said Hans Schellnhuber, the director of ..."), in the masked
-frame text of ``attribution`` (quoted words replaced by ``cues.MASK``).
+frame text of ``attribution`` (quoted words replaced by ``cues.MASK``). Before a cue they step
+over auxiliaries, adverbs and time phrases ("Lund on Tuesday said"), appositive chains ("X, 59,
+of Y, who ..., said"), a leading adverbial ("In a statement, X said"), a restrictive relative
+clause ("officials who reviewed it told"), and accept a plain noun phrase opening its clause
+("Experts on North Korea said", "A 2019 study found", "Sixty percent said"). Before a cue
+that is often a plural noun ("rules", "questions") only a name or a role counts.
 
 ``parse_source("Kremlin spokesman Dmitry Peskov")`` gives name "Dmitry Peskov" and title
-"Kremlin spokesman"; descriptions without a name ("the Russian foreign ministry") keep their
-words as the description; pronouns are kept as pronouns.
+"Kremlin spokesman"; "Rep. Ann Fox, the ranking member" gives title "Rep., ranking member";
+"a spokesman for the board, Tom Berg" gives Tom Berg; descriptions without a name ("the Russian
+foreign ministry", "a spokeswoman for Clinton") keep their words as the description; pronouns
+(and possessive "his", "her") are kept as pronouns.
 
 Resolving a source within its article is ``resolver``'s job.
 """
@@ -139,8 +146,7 @@ def _tokens(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
 def _tokens_before(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The tokens of ``masked[max(lo, hi - 200):hi]``, cut from one tokenization of their
     paragraph, made as far as the cues of the paragraph need it."""
-    para = masked.rfind("\n", 0, lo) + 1
-    line = _paragraph_tokens(masked, para)
+    line = _paragraph_tokens(masked, masked.rfind("\n", 0, lo) + 1)
     line.extend_to(masked, hi)
     ends = line.ends
     first = max(lo, hi - 200)
@@ -155,7 +161,7 @@ def _tokens_before(masked: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
 
 
 class _Tokens:
-    """The tokens of one paragraph, from its start to ``done`` (extended on demand)."""
+    """The tokens of a paragraph from a start to ``done`` (extended on demand)."""
 
     __slots__ = ("done", "ends", "stop", "toks")
 

@@ -107,11 +107,11 @@ class Fetcher(Stage[Submission]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.table = {}
+        self.busy: dict[str, asyncio.Event] = {}
 
     def concurrency(self) -> int:
         # Fetching waits on the network: many pages in flight, politeness limits per host.
         return self.settings.fetch_concurrency
-        self.busy: dict[str, asyncio.Event] = {}
 
     def bind(self, app: faust.App) -> None:
         # Keyed by article id like the submitted topic, so each worker owns its URLs' entries.

@@ -6,6 +6,7 @@ published in the same order, processed without faults.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -22,7 +23,7 @@ from tests.conftest import free_port
 
 # A few thousand articles in flight: enough that every service is mid-stream when it is hit,
 # few enough that the suite stays within its time budget on two cores.
-ARTICLES = 2000
+ARTICLES = int(os.environ.get("CLAIMWIRE_CHAOS_ARTICLES", "2000"))
 
 
 @pytest.fixture(scope="session")
