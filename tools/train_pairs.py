@@ -12,9 +12,11 @@ non-duplicates; cross-fitted, so a pair never sees tables learned from itself) a
 shared/apart indicators per unit. (2) and (3) are linear in per-unit weights, so the exported
 model folds them into one ``units`` table: ``unit -> [weight if shared, weight if in one text]``.
 
-The threshold maximises F1 subject to precision >= --min-precision on out-of-fold scores.
-Reported quality is nested cross-validation: every outer test fold is scored by a model and a
-threshold chosen without it.
+The threshold (``duplicate``) maximises F1 subject to precision >= --min-precision on out-of-fold
+scores; the strict threshold used by the claims decision (``same_statement``) is the same choice at
+--strict-precision. Reported quality is nested cross-validation: every outer test fold is scored
+by a model and a threshold chosen without it. The figures land in the model's ``report``.
+Deterministic (seeded folds, full-batch optimiser); about 4 minutes on 2 cores.
 
     python tools/train_pairs.py [PAIRS.jsonl] [--out services/dedup/model.json]
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from collections import Counter
@@ -31,6 +34,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+
+# One BLAS thread: multi-threaded sums change the last digits of the weights from run to run.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 import numpy.typing as npt
@@ -48,7 +55,6 @@ NB_ALPHA = 2.0  # add-alpha smoothing of the naive-Bayes shared/unshared rates
 MIN_PAIRS = 2  # a unit needs evidence from two pairs to get a weight (bounds the table, too)
 L2_DENSE = 1.0
 L2_UNITS = 10.0
-NB_NAMES = ("nb_word_shared", "nb_word_apart", "nb_bigram_shared", "nb_bigram_apart")
 
 
 @dataclass(frozen=True)
@@ -118,16 +124,17 @@ def nb_tables(data: Data, idx: Idx) -> dict[str, tuple[float, float]]:
 
 
 def nb_sums(data: Data, i: int, table: dict[str, tuple[float, float]]) -> list[float]:
-    """The four naive-Bayes sums of pair ``i`` (word/bigram x shared/apart)."""
+    """The four naive-Bayes sums of pair ``i``: word shared, word apart, bigram shared, bigram apart.
+
+    ``math.fsum``: exact, so the (hash-seeded) set iteration order cannot change the result.
+    """
     shared, apart = data.units(i)
-    out = [0.0, 0.0, 0.0, 0.0]
-    for u in shared:
-        if u in table:
-            out[2 if " " in u else 0] += table[u][0]
-    for u in apart:
-        if u in table:
-            out[3 if " " in u else 1] += table[u][1]
-    return out
+    parts: list[list[float]] = [[], [], [], []]
+    for u in shared & table.keys():
+        parts[2 if " " in u else 0].append(table[u][0])
+    for u in apart & table.keys():
+        parts[3 if " " in u else 1].append(table[u][1])
+    return [math.fsum(p) for p in parts]
 
 
 def folds(y: Vec, idx: Idx, k: int, seed: int) -> list[Idx]:
@@ -218,8 +225,10 @@ def _unit_columns(data: Data, idx: Idx, unit_index: dict[str, int]) -> tuple[Idx
     ptr = [0]
     for i in idx:
         shared, apart = data.units(int(i))
-        cols.extend(2 * unit_index[u] for u in shared if u in unit_index)
-        cols.extend(2 * unit_index[u] + 1 for u in apart if u in unit_index)
+        # Sorted: the per-row sums then add in one order whatever the set iteration order.
+        row = [2 * unit_index[u] for u in shared if u in unit_index]
+        row += [2 * unit_index[u] + 1 for u in apart if u in unit_index]
+        cols.extend(sorted(row))
         ptr.append(len(cols))
     return np.array(cols, dtype=np.int64), np.array(ptr, dtype=np.int64)
 
@@ -352,39 +361,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("pairs", nargs="?", type=Path, default=DEFAULT_PAIRS)
     parser.add_argument("--out", type=Path, default=ROOT / "services" / "dedup" / "model.json")
-    parser.add_argument("--min-precision", type=float, default=0.80)
-    parser.add_argument(
-        "--strict-precision", type=float, default=0.85, help="precision of the claims (strict) cut"
-    )
+    parser.add_argument("--min-precision", type=float, default=0.80, help="precision floor of `duplicate`")
+    parser.add_argument("--strict-precision", type=float, default=0.85, help="of the claims decision's cut")
     parser.add_argument("--repeats", type=int, default=2, help="outer CV repeats (0: skip CV)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     data = load(args.pairs)
-    every = np.arange(len(data.y))
     report: dict[str, object] = {"pairs": len(data.y), "min_precision": args.min_precision}
     if args.repeats:
-        report["nested_cv"] = nested_cv(data, args.min_precision, args.repeats, log=True)
-        print(f"nested CV: {_fmt(report['nested_cv'])}", file=sys.stderr)  # type: ignore[arg-type]
-    oof = oof_scores(data, every, 0)
+        report["nested_cv"] = _log("nested CV", nested_cv(data, args.min_precision, args.repeats, log=True))
+    oof = oof_scores(data, np.arange(len(data.y)), 0)
     threshold = choose_threshold(oof, data.y, args.min_precision)
     strict = choose_threshold(oof, data.y, args.strict_precision)
-    report["oof_at_threshold"] = metrics(oof, data.y, threshold)
+    report["oof_at_threshold"] = _log("out-of-fold", metrics(oof, data.y, threshold))
     report["oof_at_strict_threshold"] = metrics(oof, data.y, strict)
-    fitted = fit(data, every, 0)
+    fitted = fit(data, np.arange(len(data.y)), 0)
     model = fitted.scorer(threshold, strict)
-    report["training_fit"] = metrics(predict(model, data, every), data.y, threshold)
-    report["oof_same_statement"] = same_statement_metrics(model, data, oof)
-    doc = export(model, fitted, report)
-    args.out.write_text(json.dumps(doc, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
-    print(f"out-of-fold: {_fmt(report['oof_at_threshold'])}", file=sys.stderr)  # type: ignore[arg-type]
-    print(f"training fit: {_fmt(report['training_fit'])}", file=sys.stderr)  # type: ignore[arg-type]
-    print(f"claims decision, out-of-fold: {_fmt(report['oof_same_statement'])}", file=sys.stderr)  # type: ignore[arg-type]
-    print(
-        f"wrote {args.out} ({len(doc['units'])} units, {len(fitted.idf)} idf) "  # type: ignore[arg-type]
-        f"in {time.perf_counter() - started:.0f}s",
-        file=sys.stderr,
+    report["training_fit"] = _log(
+        "training fit", metrics(predict(model, data, np.arange(len(data.y))), data.y, threshold)
     )
+    report["oof_same_statement"] = _log(
+        "claims decision, out-of-fold", same_statement_metrics(model, data, oof)
+    )
+    doc = export(model, fitted, report)
+    args.out.write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
+    elapsed = time.perf_counter() - started
+    print(f"wrote {args.out} ({len(fitted.idf)} idf words) in {elapsed:.0f}s", file=sys.stderr)
     return 0
+
+
+def _log(label: str, figures: dict[str, float]) -> dict[str, float]:
+    print(f"{label}: {_fmt(figures)}", file=sys.stderr, flush=True)
+    return figures
 
 
 if __name__ == "__main__":

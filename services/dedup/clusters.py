@@ -47,10 +47,17 @@ class ClusterState:
     window_s: float
     index: dict[int, Any] = field(default_factory=dict)  # band key -> cluster id or list of ids
     assigned: int = 0
+    size: int = 0  # entries the index was built from plus those added since: see ``in_sync``
+
+    def in_sync(self) -> bool:
+        """False when the table gained or lost entries behind our back (changelog recovery
+        after a rebalance or restart): the index must then be rebuilt."""
+        return len(self.table) == self.size
 
     def rebuild(self) -> None:
         """Derive the candidate index from the table (after start-up or a rebalance)."""
         self.index.clear()
+        self.size = len(self.table)
         for cid, entry in list(self.table.items()):
             if entry and entry[MERGED] is None:
                 for text in entry[TEXTS]:
@@ -85,15 +92,22 @@ class ClusterState:
         ]
         for cid in stale:
             del self.table[cid]
+        self.size -= len(stale)
         return len(stale)
 
     def _claim(self, claim: Claim, group: ClaimGroup, part: int, touched: dict[str, ClusterRecord]) -> Claim:
         toks = text_tokens(claim.text)
         now = group.submitted_ts
+        own = cluster_id(claim.claim_id)
+        if (entry := self.table.get(own)) and entry[MERGED] is None:
+            # Redelivered after a crash or rebalance (at-least-once): keep the cluster it founded.
+            self._update(own, claim, group, toks, 1.0, touched)
+            return claim.model_copy(update={"cluster_id": own})
         matches = sorted(self._matches(claim, group.block, toks, now), key=lambda m: (m[1][FIRST], m[0]))
         if not matches:
             cid = cluster_id(claim.claim_id)
             self.table[cid] = [group.block, claim.speaker, [claim.text], now, now, 0, [], None, part]
+            self.size += 1
             self._add(cid, group.block, toks)
             winner, best = cid, 1.0
         else:
@@ -109,6 +123,10 @@ class ClusterState:
         for cid in self._candidates(block, toks):
             entry = self.table.get(cid)
             if not entry or entry[MERGED] is not None or entry[LAST] < now - self.window_s:
+                continue
+            if entry[FIRST] > now:
+                # Founded by a later message: seen here only when this message is redelivered
+                # after the state moved on. Ignoring it keeps redelivery's decisions the same.
                 continue
             if not speakers_compatible(claim.speaker, entry[SPEAKER]):
                 continue

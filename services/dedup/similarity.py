@@ -19,7 +19,8 @@ Contracts:
   ``duplicate`` is ``score >= shipped().threshold``.
 * Pairs that share no content word score 0 without running the model (the hot path's early exit);
   pairs that differ by an opposite ("rose"/"fell") have their score scaled down.
-* Everything is deterministic across processes: no Python ``hash()``, no randomness, and
+* Everything is deterministic across processes: no Python ``hash()``, no randomness, sums over
+  sets use ``math.fsum`` (exact, so set iteration order cannot change a bit), and
   ``minhash``/``lsh_bands`` use BLAKE2b and fixed-width integer arithmetic only.
 """
 
@@ -173,7 +174,7 @@ class Profile:
         self.numbers = frozenset(w for w in words if w[0].isdigit())
         idf, default = scorer.idf_table, scorer.idf_default
         self.idf_of = {w: idf.get(w, default) for w in content}
-        self.idf = sum(self.idf_of.values())
+        self.idf = math.fsum(self.idf_of.values())
         self.rare = content - scorer.known_words - self.numbers
         self.prefixes = frozenset(w[:4] for w in content)
         self.bigrams = frozenset(map(" ".join, pairwise(toks)))
@@ -187,7 +188,7 @@ class Profile:
         # Only units the model weighs matter for the lexicon term; keeping just those makes the
         # per-pair intersection small.
         weighed = (words | self.bigrams) & scorer.weighed_units
-        self.lexicon = sum(map(scorer.apart.__getitem__, weighed))
+        self.lexicon = math.fsum(map(scorer.apart.__getitem__, weighed))
         self.deltas = {u: scorer.shared_delta[u] for u in weighed}
         self.positions = _positions(toks)
 
@@ -205,18 +206,16 @@ def _lcs(a: Profile, b: Profile) -> int:
     O(len(a)) big-int operations instead of the O(len(a)*len(b)) table)."""
     full = (1 << b.n) - 1
     v = full
-    get = b.positions.get
-    for tok in a.tokens:
-        u = v & get(tok, 0)
-        v = ((v + u) | (v - u)) & full
+    for mask in map(b.positions.get, a.tokens):
+        if mask:  # a token absent from b leaves v unchanged
+            u = v & mask
+            v = ((v + u) | (v - u)) & full
     return b.n - v.bit_count()
 
 
 def _runs(p: Profile, shared: frozenset[str]) -> tuple[int, int]:
     """Longest stretch of tokens of ``p`` absent from the other text, and how many stretches."""
-    matched = 0
-    for w in shared:
-        matched |= p.positions[w]
+    matched = sum(map(p.positions.__getitem__, shared))  # masks of distinct words are disjoint
     gap = ((1 << p.n) - 1) & ~matched
     count = (gap & ~(gap << 1)).bit_count()
     longest = 0
@@ -310,7 +309,7 @@ class Scorer:
 
     def lexicon(self, a: Profile, b: Profile) -> float:
         """Per-unit logit contribution: apart weights of both texts, corrected for shared units."""
-        return a.lexicon + b.lexicon + sum(map(a.deltas.__getitem__, a.deltas.keys() & b.deltas.keys()))
+        return a.lexicon + b.lexicon + math.fsum(map(a.deltas.__getitem__, a.deltas.keys() & b.deltas.keys()))
 
     def same_statement(self, result: PairScore) -> bool:
         """Dedup decision for two claims whose speakers are already known to be compatible.
@@ -368,7 +367,7 @@ def _partial_report(a: Profile, b: Profile) -> bool:
     content = a.content & b.content
     if len(content) < PARTIAL_MIN_SHARED or a.numbers != b.numbers or a.negated != b.negated:
         return False
-    if sum(map(a.idf_of.__getitem__, content)) < PARTIAL_MIN_CONTAINMENT * min(a.idf, b.idf):
+    if math.fsum(map(a.idf_of.__getitem__, content)) < PARTIAL_MIN_CONTAINMENT * min(a.idf, b.idf):
         return False
     return not a.spans.isdisjoint(b.spans)
 
@@ -384,7 +383,7 @@ def _overlap(a: Profile, b: Profile, words: frozenset[str], content: frozenset[s
 
 def _weighted(a: Profile, b: Profile, content: frozenset[str]) -> list[float]:
     """IDF-weighted overlap, unmatched IDF mass and unmatched (rare, function) word counts."""
-    shared = sum(map(a.idf_of.__getitem__, content))
+    shared = math.fsum(map(a.idf_of.__getitem__, content))
     big, small = (a.idf, b.idf) if a.idf >= b.idf else (b.idf, a.idf)
     union = big + small - shared
     only_a, only_b = len(a.content) - len(content), len(b.content) - len(content)

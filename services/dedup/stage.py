@@ -34,7 +34,7 @@ class Dedup(Stage[ClaimGroup]):
 
     async def process(self, record: ClaimGroup, source: Source) -> Sequence[Out]:
         assert self.state is not None
-        if self._stale:
+        if self._stale or not self.state.in_sync():
             self.state.rebuild()
             self._stale = False
         clustered, clusters = self.state.assign(record, source.partition)

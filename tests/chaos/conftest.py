@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from shared.infra import kafka
-from shared.publish import publish
 from shared.settings import Settings
-from tests.chaos.harness import IndexSnapshot, Stack, chaos_settings, corpus, dead_letters, snapshot, wait_done
+from tests.chaos.harness import IndexSnapshot, publish_timed, Stack, chaos_settings, corpus, dead_letters, snapshot, wait_done
 from tests.conftest import free_port
 
 # A few thousand articles in flight: enough that every service is mid-stream when it is hit,
@@ -80,7 +79,7 @@ async def clean_run(
     async with Stack(settings) as stack:
         await stack.wait_running()
         started = time.monotonic()
-        await publish(settings, messages)
+        await publish_timed(settings, messages)
         await wait_done(settings, len(messages))
         seconds = time.monotonic() - started
     assert await dead_letters(settings) == {}

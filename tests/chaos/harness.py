@@ -30,15 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
+from aiokafka import AIOKafkaProducer
 
 from shared import dlq
-from shared.admin import group_status
+from shared.admin import client_options, group_status
 from shared.app import group_id
 from shared.corpus import CorpusSpec, generate
 from shared.service import SERVICES
 from shared.settings import Settings
 from shared.status import source_topics
 from shared.supervisor import down, running_pid, up
+from shared.topics import SUBMITTED
 
 # Faust settings read from the environment of every service process (see the module docstring).
 FAUST_ENV = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
@@ -50,6 +52,33 @@ def chaos_settings(base: Settings, **update: object) -> Settings:
     return base.model_copy(
         update={"partitions": 1, "fetch_concurrency": 1, "learn_min_articles": NO_LEARNING, **update}
     )
+
+
+async def publish_timed(
+    settings: Settings, messages: list[bytes], *, rate: float | None = None, first: int = 0
+) -> None:
+    """Publish like ``shared.publish.publish``, but with message ``i`` stamped ``t0 + first + i`` ms.
+
+    The timestamps are part of the input: they become each article's ``submitted_ts``, and dedup
+    merges clusters into the oldest one (then the smallest id). Published as fast as possible,
+    hundreds of messages share a millisecond, so which cluster survives a merge would depend on
+    how the sends fell into milliseconds in each run. Distinct, ordered stamps make two runs of
+    the same corpus the same input. ``rate`` (messages per second) spaces the sends out.
+    """
+    producer = AIOKafkaProducer(**client_options(settings), linger_ms=5, acks="all")
+    await producer.start()
+    topic = SUBMITTED.full_name(settings.topic_prefix)
+    t0 = int(time.time() * 1000)
+    started = time.monotonic()
+    try:
+        for i, raw in enumerate(messages):
+            if rate is not None:
+                await asyncio.sleep(max(0.0, started + i / rate - time.monotonic()))
+            key = orjson.loads(raw)["id"].encode()
+            await producer.send(topic, raw, key=key, timestamp_ms=t0 + first + i)
+        await producer.flush()
+    finally:
+        await producer.stop()
 
 
 def corpus(n: int, seed: int = 11) -> list[bytes]:

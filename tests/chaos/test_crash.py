@@ -14,11 +14,10 @@ import time
 
 import pytest
 
-from shared.publish import publish
 from shared.service import SERVICES
 from shared.settings import Settings
 from tests.chaos.conftest import CleanRun
-from tests.chaos.harness import Stack, dead_letters, snapshot, wait_done, wait_mid_stream
+from tests.chaos.harness import Stack, publish_timed, dead_letters, snapshot, wait_done, wait_mid_stream
 
 pytestmark = pytest.mark.chaos
 log = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ async def _kill_each_in_turn(
     async with Stack(chaos) as stack:
         await stack.wait_running()
         started = time.monotonic()
-        publishing = asyncio.create_task(publish(chaos, messages))
+        publishing = asyncio.create_task(publish_timed(chaos, messages))
         for name in SERVICES:
             hit[name] = await wait_mid_stream(chaos, name)
             await stack.kill(name, sig)

@@ -12,7 +12,8 @@ from aiokafka import AIOKafkaProducer
 from services.cleaner.stage import clean_article
 from services.extractor.stage import article_claims, group_claims
 from services.fetcher.stage import from_submission
-from shared.admin import ensure_topics
+from shared.admin import ensure_topics, group_status
+from shared.app import group_id
 from shared.corpus import CorpusSpec, generate
 from shared.records import ClaimGroup, ClusterRecord, Submission
 from shared.serde import decode, encode
@@ -34,6 +35,15 @@ def claim_groups(n: int) -> list[ClaimGroup]:
     return groups
 
 
+async def wait_members(settings: Settings, workers: int) -> None:
+    for _ in range(120):
+        status = await group_status(settings, group_id("dedup", settings), [])
+        if status.members == workers and status.state == "Stable":
+            return
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"dedup group did not reach {workers} members")
+
+
 def _keys(records: list[Any]) -> set[tuple[str, str]]:
     return {(g.article_id, g.block) for g in (decode(ClaimGroup, r.value) for r in records)}
 
@@ -43,6 +53,11 @@ async def cluster_run(
 ) -> dict[str, str]:
     """Publish the groups, run ``workers`` dedup processes, return claim id -> final cluster id."""
     await ensure_topics(settings)
+    # Workers join before the input arrives: a rebalance mid-stream redelivers groups, and
+    # redelivered decisions are tested by the chaos suite, not here.
+    env = service_env(settings)
+    procs = [start_service("dedup", env, logs / f"dedup{i}.log") for i in range(workers)]
+    await wait_members(settings, workers)
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, linger_ms=5)
     await producer.start()
     try:
@@ -53,8 +68,6 @@ async def cluster_run(
         await producer.flush()
     finally:
         await producer.stop()
-    env = service_env(settings)
-    procs = [start_service("dedup", env, logs / f"dedup{i}.log") for i in range(workers)]
     try:
         # Rebalances while workers join redeliver uncommitted groups (at-least-once): wait for every
         # distinct group, not for a message count.

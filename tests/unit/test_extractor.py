@@ -397,8 +397,8 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     [
         # Seed samples, raw text with boilerplate (targets 0.90 / 0.90; measured 0.948 / 1.0).
         ("samples/seeds.jsonl", "gold/seeds.json", 0.93, 0.97),
-        # PolNeAR dev, 84 US political articles, raw text (targets 0.70 / 0.85; measured 0.756 /
-        # 0.818). The speaker figure is for the clean name alone: PolNeAR sources keep whole
+        # PolNeAR dev, 84 US political articles, raw text (targets 0.70 / 0.85; measured 0.757 /
+        # 0.817). The speaker figure is for the clean name alone: PolNeAR sources keep whole
         # appositives ("X, a professor at Y,"), which ``speaker_title`` holds.
         ("dev/polnear-dev.articles.jsonl", "dev/polnear-dev.gold.json", 0.74, 0.80),
     ],

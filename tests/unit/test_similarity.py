@@ -182,18 +182,20 @@ def test_pairs_without_shared_content_score_zero() -> None:
 # -- candidate generation -----------------------------------------------------------------------
 
 
-def test_minhash_is_deterministic_across_processes() -> None:
-    text = "Kiev accused the rebels of shelling residential areas of Lugansk overnight."
+def test_scores_and_minhash_are_deterministic_across_processes() -> None:
+    a, b = SAME[0]
     code = (
-        "from services.dedup.normalize import tokens; from services.dedup.similarity import minhash;"
-        f"print(list(minhash(tokens({text!r}))))"
+        "from services.dedup.normalize import tokens;"
+        "from services.dedup.similarity import minhash, score_pair;"
+        f"print(repr(score_pair({a!r}, {b!r}).score)); print(list(minhash(tokens({a!r}))))"
     )
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
-    )
-    assert json.loads(out.stdout) == list(minhash(tokens(text)))
+    ).stdout.splitlines()
+    assert out[0] == repr(score_pair(a, b).score)
+    assert json.loads(out[1]) == list(minhash(tokens(a)))
 
 
 def test_minhash_and_bands_shape() -> None:
@@ -320,7 +322,9 @@ def _cross_article_pairs() -> list[tuple[bool, dict[str, object], dict[str, obje
 
 
 def test_seed_gold_clusters() -> None:
-    found, missed, false_merges = [], [], []
+    found: list[tuple[object, object]] = []
+    missed: list[tuple[object, object]] = []
+    false_merges: list[tuple[object, object]] = []
     for same, a, b in _cross_article_pairs():
         merged = same_statement(score_pair(str(a["text"]), str(b["text"])))
         if merged and not same:
