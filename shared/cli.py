@@ -346,7 +346,10 @@ def batch(
         result = run_batch(f, load_settings())
     with open(claims, "wb") as out:
         for c in result.claims:
-            out.write(orjson.dumps(c.model_dump(mode="json")) + b"\n")
+            # `speaker` is the source as described (name and role: what the scorer's gold holds);
+            # `speaker_name` the bare name the index filters on.
+            row = {**c.model_dump(mode="json"), "speaker": c.source, "speaker_name": c.speaker}
+            out.write(orjson.dumps(row) + b"\n")
     if articles is not None:
         with open(articles, "wb") as out:
             for a in result.articles:

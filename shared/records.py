@@ -116,6 +116,14 @@ class Claim(BaseModel):
     span: Span
     sentence: int
     cluster_id: str | None = None
+    numbers: list[tuple[float, str]] = Field(default_factory=list)  # quantities: (4.75, "percent")
+
+    @property
+    def source(self) -> str | None:
+        """The speaker as the article describes them: name, then title or role when given."""
+        if self.speaker and self.speaker_title:
+            return f"{self.speaker}, {self.speaker_title}"
+        return self.speaker
 
 
 class ClaimGroup(Record):

@@ -27,6 +27,7 @@ def article_claims(article: CleanedArticle) -> list[Claim]:
                 kind=c.kind,  # type: ignore[arg-type]
                 speaker=c.speaker,
                 speaker_title=c.speaker_title,
+                numbers=list(c.numbers),
                 cue=c.cue,
                 text=c.text,
                 span=(c.start, c.end),
