@@ -450,3 +450,26 @@ def test_dev_claims_survive_cleaning() -> None:
 def test_warm_up_then_clean() -> None:
     warm_up()
     assert clean(f"{LEAD}\nShare this:\n{TAIL}").text == f"{LEAD}\n{TAIL}"
+
+
+def test_more_boilerplate_families_go_and_news_stays() -> None:
+    text = "\n".join(
+        [
+            "Rail workers walked out at dawn, the union said in a statement on Monday.",
+            "Pickets stand at the depot gate in the rain. Photo: Lena Ostrova / Valley Post",
+            "Valley Post › Business › Transport",
+            "Before you go…",
+            "About Valley Post: independent news from the eastern hills since 1954. We are part of Hillmedia.",
+            "Our Standards: The Valley Post Trust Principles.",
+            "Have your say: will the strike change your commute? Email letters@valleypost.example",
+            "Subscribe to the Post from 2 marks a week.",
+            "Good work costs money, “I read it daily,” one reader told us. Please support independent "
+            "journalism from just 3 marks a month.",
+            "The rail operator said the walkout would cost 4 million marks a day.",
+        ]
+    )
+    out = clean(text)
+    assert out.text.splitlines() == [
+        "Rail workers walked out at dawn, the union said in a statement on Monday.",
+        "The rail operator said the walkout would cost 4 million marks a day.",
+    ]
