@@ -422,6 +422,57 @@ def replay() -> None:
     console.print(f"re-submitted {count} page(s)")
 
 
+@app.command("explain-clean")
+def explain_clean(
+    article: Annotated[Path, typer.Argument(help="A JSON submission (one object) or a plain text file.")],
+) -> None:
+    """Show what the cleaner removes from an article, line by line, and why."""
+    from services.cleaner.clean import clean
+
+    raw = article.read_bytes()
+    try:
+        doc = orjson.loads(raw)
+        text, title = str(doc.get("text") or ""), doc.get("title")
+    except orjson.JSONDecodeError:
+        text, title = raw.decode("utf-8", "replace"), None
+    result = clean(text, title=title)
+    table = Table("reason", "removed line")
+    for r in result.removed:
+        table.add_row(r.reason, r.line[:160])
+    console.print(table)
+    console.print(
+        f"kept {len(result.text.splitlines())} lines, {len(result.sentences)} sentences, "
+        f"language {result.language}; removed {len(result.removed)} lines"
+    )
+
+
+@app.command("explain-cluster")
+def explain_cluster(
+    cluster: Annotated[str, typer.Argument(help="A cluster id (from search or clusters).")],
+) -> None:
+    """Show a cluster's members and why each joined: its similarity to the founding claim."""
+    from services.dedup.similarity import score_pair
+    from services.dedup.speakers import speakers_compatible
+
+    rows = _index().members(cluster)
+    if not rows:
+        raise typer.BadParameter(f"no claims in cluster {cluster}")
+    first = rows[0]
+    console.print(
+        f"[bold]{cluster}[/] founded by {first['claim_id']} ({first['speaker']}, {first['outlet']}):"
+    )
+    console.print(f"  {first['text']}")
+    for r in rows[1:]:
+        result = score_pair(first["text"], r["text"])
+        same = speakers_compatible(first["speaker"], r["speaker"])
+        top = ", ".join(f"{k} {v:.2f}" for k, v in list(result.features.items())[:4])
+        console.print(
+            f"- {r['claim_id']} [{r['outlet']}] {r['speaker']}: score {result.score:.3f} "
+            f"(duplicate {result.duplicate}, speakers compatible {same}; {top})"
+        )
+        console.print(f"  {r['text']}")
+
+
 @app.command("gen-corpus")
 def gen_corpus(
     n: Annotated[int, typer.Argument(min=0, help="How many articles.")],

@@ -219,6 +219,15 @@ class SqliteIndex:
                 out.append({**dict(r), "members": [dict(m) for m in members]})
         return out
 
+    def members(self, cluster_id: str) -> list[sqlite3.Row]:
+        """A cluster's claims, earliest submitted first."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT claim_id, speaker, outlet, text FROM claims WHERE cluster_id = ? "
+                "ORDER BY submitted_ts, claim_id",
+                (cluster_id,),
+            ).fetchall()
+
     def counts(self) -> dict[str, int]:
         with self._lock:
             row = self._db.execute(

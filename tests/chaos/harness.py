@@ -30,17 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from shared import dlq
-from shared.admin import client_options, group_status
+from shared.admin import client_options, group_status, topic_partitions
 from shared.app import group_id
 from shared.corpus import CorpusSpec, generate
 from shared.service import SERVICES
 from shared.settings import Settings
 from shared.status import source_topics
 from shared.supervisor import down, running_pid, up
-from shared.topics import SUBMITTED
+from shared.topics import ALL_TOPICS, SUBMITTED
 
 # Faust settings read from the environment of every service process (see the module docstring).
 FAUST_ENV = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
@@ -100,6 +100,18 @@ class IndexSnapshot:
     @property
     def clusters(self) -> int:
         return len({c[1] for c in self.claims.values() if c[1] is not None})
+
+    def restricted(self, article_ids: set[str]) -> IndexSnapshot:
+        """The part of the index about ``article_ids``.
+
+        With one partition and learning off, an article's claims and their cluster ids depend only
+        on the articles published before it, so a run of the corpus's first ``k`` articles must
+        equal the clean run of all of them restricted to those ``k``.
+        """
+        return IndexSnapshot(
+            {k: v for k, v in self.articles.items() if k in article_ids},
+            {k: v for k, v in self.claims.items() if v[0] in article_ids},
+        )
 
     def figures(self) -> dict[str, int]:
         return {"articles": len(self.articles), "claims": len(self.claims), "clusters": self.clusters}
@@ -176,6 +188,21 @@ async def wait_done(settings: Settings, articles: int, timeout: float = 300.0) -
                 return time.monotonic() - started
         await asyncio.sleep(1.0)
     raise AssertionError(f"pipeline did not finish in {timeout:.0f}s: {state}")
+
+
+async def topic_sizes(settings: Settings) -> dict[str, int]:
+    """Messages ever appended to each pipeline topic (end offsets summed over partitions)."""
+    names = [t.full_name(settings.topic_prefix) for t in ALL_TOPICS]
+    consumer = AIOKafkaConsumer(**client_options(settings), enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets(await topic_partitions(settings, names))
+    finally:
+        await consumer.stop()
+    sizes = dict.fromkeys((t.name for t in ALL_TOPICS), 0)
+    for tp, end in ends.items():
+        sizes[tp.topic.removeprefix(settings.topic_prefix)] += end
+    return sizes
 
 
 async def dead_letters(settings: Settings) -> dict[str, dict[str, int]]:
