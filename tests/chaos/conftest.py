@@ -22,7 +22,7 @@ from tests.conftest import free_port
 
 # A few thousand articles in flight: enough that every service is mid-stream when it is hit,
 # few enough that the suite stays within its time budget on two cores.
-ARTICLES = int(os.environ.get("CLAIMWIRE_CHAOS_ARTICLES", "2000"))
+ARTICLES = int(os.environ.get("CLAIMWIRE_CHAOS_ARTICLES", "1500"))
 
 
 @pytest.fixture(scope="session")

@@ -55,20 +55,26 @@ def chaos_settings(base: Settings, **update: object) -> Settings:
 
 
 async def publish_timed(
-    settings: Settings, messages: list[bytes], *, rate: float | None = None, first: int = 0
-) -> None:
+    settings: Settings,
+    messages: list[bytes],
+    *,
+    rate: float | None = None,
+    first: int = 0,
+    t0: int | None = None,
+) -> int:
     """Publish like ``shared.publish.publish``, but with message ``i`` stamped ``t0 + first + i`` ms.
 
     The timestamps are part of the input: they become each article's ``submitted_ts``, and dedup
     merges clusters into the oldest one (then the smallest id). Published as fast as possible,
     hundreds of messages share a millisecond, so which cluster survives a merge would depend on
     how the sends fell into milliseconds in each run. Distinct, ordered stamps make two runs of
-    the same corpus the same input. ``rate`` (messages per second) spaces the sends out.
+    the same corpus the same input. ``rate`` (messages per second) spaces the sends out; ``t0``
+    (ms) continues an earlier call's stamps. Returns ``t0``.
     """
     producer = AIOKafkaProducer(**client_options(settings), linger_ms=5, acks="all")
     await producer.start()
     topic = SUBMITTED.full_name(settings.topic_prefix)
-    t0 = int(time.time() * 1000)
+    t0 = int(time.time() * 1000) if t0 is None else t0
     started = time.monotonic()
     try:
         for i, raw in enumerate(messages):
@@ -79,6 +85,7 @@ async def publish_timed(
         await producer.flush()
     finally:
         await producer.stop()
+    return t0
 
 
 def corpus(n: int, seed: int = 11) -> list[bytes]:
@@ -280,17 +287,25 @@ class Stack:
                 raise AssertionError(f"services not running: {set(names) - self.pids().keys()}")
             await asyncio.sleep(0.2)
 
-    async def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> int:
-        """Signal the service and wait until the supervisor has started a new one; returns the
-        killed pid."""
+    async def stop_one(self, name: str, sig: signal.Signals) -> int:
+        """Signal the service and wait until it has exited; returns its pid."""
         old = self.pids()[name]
         os.kill(old, sig)
+        deadline = time.monotonic() + 60
+        while self.pids().get(name) == old:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name} did not exit on {sig.name}")
+            await asyncio.sleep(0.05)
+        return old
+
+    async def wait_restarted(self, name: str, old: int) -> int:
+        """Wait until the supervisor has started a new ``name``; returns its pid."""
         deadline = time.monotonic() + 60
         while self.pids().get(name) in (None, old):
             if time.monotonic() > deadline:
                 raise AssertionError(f"{name} was not restarted")
-            await asyncio.sleep(0.2)
-        return old
+            await asyncio.sleep(0.1)
+        return self.pids()[name]
 
 
 async def progress_of(settings: Settings, name: str) -> tuple[int, int]:

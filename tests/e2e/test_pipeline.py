@@ -114,6 +114,17 @@ async def test_demo_corpus_end_to_end(stack: Settings, kit: Path) -> None:
     hits = [orjson.loads(line) for line in done.stdout.splitlines()]
     assert hits and all(h["outlet"] and h["cluster_id"] for h in hits)
 
+    # explain-cluster shows why members joined the largest cluster.
+    explained = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "shared.cli", "explain-cluster", clusters[0]["cluster_id"]],
+        env=service_env(settings),
+        capture_output=True,
+        check=True,
+        cwd=REPO,
+    )
+    assert b"founded by" in explained.stdout and b"score" in explained.stdout
+
     # Publishing everything again indexes nothing twice. The cleaner has meanwhile learned each
     # outlet's repeated footer, so claims found in those lines the first time are dropped: the
     # index converges on the latest extraction instead of accumulating stale claims.
