@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
@@ -79,7 +79,11 @@ _OPPOSITES: Final = tuple(
         ).split("|")
     )
 )
-_POLAR: Final = frozenset(w for pair in _OPPOSITES for w in pair)
+_OPPOSITE_OF: Final[dict[str, frozenset[str]]] = {
+    w: frozenset(y if w == x else x for x, y in _OPPOSITES if w in (x, y))
+    for w in {w for pair in _OPPOSITES for w in pair}
+}
+_POLAR: Final = frozenset(_OPPOSITE_OF)
 NEGATIONS: Final = frozenset(
     "not no never nor none nobody nothing neither without".split()
 )  # tokens() turns "n't" into "not", so these cover contractions too.
@@ -297,14 +301,14 @@ class Scorer:
         content = a.content & b.content
         return [
             *_overlap(a, b, words, content),
-            *_weighted(a, b, content),
+            *_weighted(a, b, content, len(words) - len(content)),
             _jaccard(a.bigrams, b.bigrams),
             _jaccard(a.trigrams, b.trigrams),
             _jaccard(a.fourgrams, b.fourgrams),
             _jaccard(a.prefixes, b.prefixes),
             *_sequence(a, b, words),
             *_numbers(a.numbers, b.numbers),
-            *_shape(a, b),
+            *_shape(a, b, len(words) - len(content)),
         ]
 
     def lexicon(self, a: Profile, b: Profile) -> float:
@@ -341,7 +345,9 @@ class Scorer:
         features = dict(zip(FEATURES, values))  # noqa: B905 (lengths checked at load)
         features["lexicon"] = lexicon
         features["opposite"] = float(opposite)
-        features["numbers_contradict"] = float(bool(pa.numbers - pb.numbers and pb.numbers - pa.numbers))
+        features["numbers_contradict"] = float(
+            bool(pa.numbers and pb.numbers and pa.numbers - pb.numbers and pb.numbers - pa.numbers)
+        )
         features["partial_report"] = float(_partial_report(pa, pb))
         return PairScore(score, score >= self.threshold, features)
 
@@ -350,8 +356,8 @@ def _opposite(a: Profile, b: Profile) -> bool:
     """Whether one text has a word the other lacks whose opposite only the other has."""
     if not a.polar or not b.polar or a.polar == b.polar:
         return False
-    only_a, only_b = a.polar - b.polar, b.polar - a.polar
-    return any((x in only_a and y in only_b) or (y in only_a and x in only_b) for x, y in _OPPOSITES)
+    only_b = b.polar - a.polar
+    return any(not _OPPOSITE_OF[w].isdisjoint(only_b) for w in a.polar - b.polar)
 
 
 def _partial_report(a: Profile, b: Profile) -> bool:
@@ -381,7 +387,7 @@ def _overlap(a: Profile, b: Profile, words: frozenset[str], content: frozenset[s
     ]
 
 
-def _weighted(a: Profile, b: Profile, content: frozenset[str]) -> list[float]:
+def _weighted(a: Profile, b: Profile, content: frozenset[str], shared_stops: int) -> list[float]:
     """IDF-weighted overlap, unmatched IDF mass and unmatched (rare, function) word counts."""
     shared = math.fsum(map(a.idf_of.__getitem__, content))
     big, small = (a.idf, b.idf) if a.idf >= b.idf else (b.idf, a.idf)
@@ -394,8 +400,8 @@ def _weighted(a: Profile, b: Profile, content: frozenset[str]) -> list[float]:
         small - shared,
         max(only_a, only_b),
         min(only_a, only_b),
-        max(len(a.rare - content), len(b.rare - content)),
-        max(len(a.stops - b.stops), len(b.stops - a.stops)),
+        max(len(a.rare - content) if a.rare else 0, len(b.rare - content) if b.rare else 0),
+        max(len(a.stops), len(b.stops)) - shared_stops,
     ]
 
 
@@ -414,8 +420,13 @@ def _sequence(a: Profile, b: Profile, words: frozenset[str]) -> list[float]:
     ]
 
 
-def _numbers(na: frozenset[str], nb: frozenset[str]) -> list[float]:
+_NO_NUMBERS: Final = (0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+
+
+def _numbers(na: frozenset[str], nb: frozenset[str]) -> Sequence[float]:
     """Agreement of the figures quoted: different numbers are strong evidence of a different claim."""
+    if not na and not nb:
+        return _NO_NUMBERS  # most claims quote no figure
     both, either = bool(na and nb), bool(na or nb)
     return [
         float(both),
@@ -427,9 +438,10 @@ def _numbers(na: frozenset[str], nb: frozenset[str]) -> list[float]:
     ]
 
 
-def _shape(a: Profile, b: Profile) -> list[float]:
+def _shape(a: Profile, b: Profile, shared_stops: int) -> list[float]:
     """Length agreement, negation and attribution mismatch, function-word overlap, same ends."""
     short, long = min(a.n, b.n), max(a.n, b.n)
+    union_stops = len(a.stops) + len(b.stops) - shared_stops
     return [
         short / long,
         long - short,
@@ -437,7 +449,7 @@ def _shape(a: Profile, b: Profile) -> list[float]:
         max(a.log_n, b.log_n),
         float(a.negated != b.negated),
         float(a.said != b.said),
-        _jaccard(a.stops, b.stops),
+        shared_stops / union_stops if shared_stops else 0.0,
         float(a.head == b.head),
         float(a.tail == b.tail),
     ]

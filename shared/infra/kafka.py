@@ -37,10 +37,21 @@ class LocalKafka:
     controller_port: int = 9093
     host: str = "127.0.0.1"
     heap_mb: int = 512
+    # Optional SASL_PLAINTEXT listener (mechanism PLAIN) beside the plain one, with these
+    # (username, password) accounts. Brokers talk to each other (and readiness is probed) on
+    # the plain listener; clients that should authenticate use ``sasl_bootstrap``.
+    sasl_port: int | None = None
+    sasl_users: tuple[tuple[str, str], ...] = ()
 
     @property
     def bootstrap(self) -> str:
         return f"{self.host}:{self.port}"
+
+    @property
+    def sasl_bootstrap(self) -> str:
+        if self.sasl_port is None:
+            raise KafkaError("this broker has no SASL listener")
+        return f"{self.host}:{self.sasl_port}"
 
     @property
     def pid_file(self) -> Path:
@@ -82,17 +93,52 @@ def fetch(version: str = KAFKA_VERSION) -> Path:
     return libs
 
 
+SASL_LISTENER = "SASL"
+
+
+def _listeners(k: LocalKafka) -> list[str]:
+    listeners = f"PLAINTEXT://{k.host}:{k.port},CONTROLLER://{k.host}:{k.controller_port}"
+    advertised = f"PLAINTEXT://{k.host}:{k.port}"
+    protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+    sasl: list[str] = []
+    if k.sasl_port is not None:
+        listeners += f",{SASL_LISTENER}://{k.host}:{k.sasl_port}"
+        advertised += f",{SASL_LISTENER}://{k.host}:{k.sasl_port}"
+        protocols += f",{SASL_LISTENER}:SASL_PLAINTEXT"
+        name = SASL_LISTENER.lower()
+        sasl = [
+            f"listener.name.{name}.sasl.enabled.mechanisms=PLAIN",
+            f"listener.name.{name}.plain.sasl.jaas.config={_plain_jaas(k.sasl_users)}",
+        ]
+    return [
+        f"listeners={listeners}",
+        f"advertised.listeners={advertised}",
+        f"listener.security.protocol.map={protocols}",
+        *sasl,
+    ]
+
+
+def _plain_jaas(users: tuple[tuple[str, str], ...]) -> str:
+    """The broker side of SASL/PLAIN: Kafka's built-in login module, one ``user_NAME`` per account."""
+    if not users:
+        raise KafkaError("a SASL listener needs at least one user")
+    for name, password in users:
+        # Neither JAAS quoting nor the properties file can carry these safely.
+        if not name.isidentifier() or any(c in password for c in '"\\;\n\r'):
+            raise KafkaError(f"unsupported SASL user name or password for {name!r}")
+    accounts = " ".join(f'user_{name}="{password}"' for name, password in users)
+    return f"org.apache.kafka.common.security.plain.PlainLoginModule required {accounts};"
+
+
 def _properties(k: LocalKafka) -> str:
     return "\n".join(
         [
             "process.roles=broker,controller",
             "node.id=1",
             f"controller.quorum.voters=1@{k.host}:{k.controller_port}",
-            f"listeners=PLAINTEXT://{k.host}:{k.port},CONTROLLER://{k.host}:{k.controller_port}",
-            f"advertised.listeners=PLAINTEXT://{k.host}:{k.port}",
+            *_listeners(k),
             "controller.listener.names=CONTROLLER",
             "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             f"log.dirs={k.data_dir / 'logs'}",
             "num.partitions=4",
             "offsets.topic.replication.factor=1",
