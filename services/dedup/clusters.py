@@ -21,7 +21,7 @@ from typing import Any
 
 from services.dedup.lsh import band_keys
 from services.dedup.normalize import tokens
-from services.dedup.similarity import score_tokens
+from services.dedup.similarity import same_statement, score_tokens
 from services.dedup.speakers import speakers_compatible
 from shared.ids import cluster_id
 from shared.records import Claim, ClaimGroup, ClusterRecord
@@ -130,9 +130,11 @@ class ClusterState:
                 continue
             if not speakers_compatible(claim.speaker, entry[SPEAKER]):
                 continue
-            best = max((score_tokens(toks, text_tokens(t)) for t in entry[TEXTS]), key=lambda r: r.score)
-            if best.duplicate:
-                yield cid, entry, best.score
+            # The same statement for claims of one source: equivalent, or a partial report of it
+            # (which scores low as a paraphrase), never contradicting figures or negation.
+            same = [r for r in (score_tokens(toks, text_tokens(t)) for t in entry[TEXTS]) if same_statement(r)]
+            if same:
+                yield cid, entry, max(r.score for r in same)
 
     def _candidates(self, block: str, toks: tuple[str, ...]) -> set[str]:
         found: set[str] = set()
