@@ -132,7 +132,9 @@ class ClusterState:
                 continue
             # The same statement for claims of one source: equivalent, or a partial report of it
             # (which scores low as a paraphrase), never contradicting figures or negation.
-            same = [r for r in (score_tokens(toks, text_tokens(t)) for t in entry[TEXTS]) if same_statement(r)]
+            same = [
+                r for r in (score_tokens(toks, text_tokens(t)) for t in entry[TEXTS]) if same_statement(r)
+            ]
             if same:
                 yield cid, entry, max(r.score for r in same)
 

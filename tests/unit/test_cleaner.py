@@ -459,7 +459,7 @@ def test_more_boilerplate_families_go_and_news_stays() -> None:
             "Pickets stand at the depot gate in the rain. Photo: Lena Ostrova / Valley Post",
             "Valley Post › Business › Transport",
             "Before you go…",
-            "About Valley Post: independent news from the eastern hills since 1954. We are part of Hillmedia.",
+            "About Valley Post: independent news from the eastern hills since 1954. We are Hillmedia.",
             "Our Standards: The Valley Post Trust Principles.",
             "Have your say: will the strike change your commute? Email letters@valleypost.example",
             "Subscribe to the Post from 2 marks a week.",
