@@ -7,7 +7,7 @@ CW := $(BIN)/claimwire
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: setup run demo test test-unit test-integration test-e2e lint format bench stop up up-cluster down logs clean
+.PHONY: setup run demo test test-chaos test-unit test-integration test-e2e lint format bench stop up up-cluster down logs clean
 
 $(BIN)/claimwire: pyproject.toml uv.lock
 	@command -v uv >/dev/null || $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
@@ -32,8 +32,11 @@ run: setup ## start Kafka and the services, publish the demo corpus, print its c
 stop: setup ## stop the local stack
 	$(CW) down
 
-test: setup ## unit, integration (real Kafka) and end-to-end tests
-	$(BIN)/pytest -q
+test: setup ## unit, fuzz, integration (real Kafka, OpenSearch) and end-to-end tests
+	$(BIN)/pytest -q -m "not chaos"
+
+test-chaos: setup ## fault tests: killed services, broker restart, index outage, bursts
+	$(BIN)/pytest -q -m chaos tests/chaos
 
 test-unit: setup
 	$(BIN)/pytest -q tests/unit

@@ -2,7 +2,8 @@
 
 Contract: ``decode`` either returns a valid record or raises ``DecodeError`` whose ``reason`` is a
 short stable code (``invalid-json``, ``invalid-utf8``, ``not-an-object``, ``schema``,
-``too-large``) and whose message says what exactly failed.
+``too-large``, ``too-deep``) and whose message says what exactly failed. Size is checked before
+parsing; nesting deeper than orjson's limit (1024 levels) is ``too-deep``, not a crash.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def decode(model: type[M], raw: bytes | None, *, max_bytes: int | None = None) -
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        reason = "invalid-utf8" if "utf-8" in str(exc).lower() else "invalid-json"
+        reason = _json_reason(str(exc))
         raise DecodeError(reason, str(exc)) from None
     if not isinstance(data, dict):
         raise DecodeError("not-an-object", f"expected a JSON object, got {type(data).__name__}")
@@ -46,6 +47,16 @@ def decode(model: type[M], raw: bytes | None, *, max_bytes: int | None = None) -
         return model.model_validate(data)
     except ValidationError as exc:
         raise DecodeError("schema", _summarise(exc)) from None
+
+
+def _json_reason(message: str) -> str:
+    # orjson raises one error class for everything; its messages are the only distinction.
+    lowered = message.lower()
+    if "utf-8" in lowered:
+        return "invalid-utf8"
+    if "depth limit" in lowered or "recursion limit" in lowered:
+        return "too-deep"
+    return "invalid-json"
 
 
 def _summarise(exc: ValidationError) -> str:

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     fetch_host_down_after: int = Field(default=3, ge=1)
     fetch_host_down_s: float = Field(default=300.0, ge=0)
     fetch_feed_interval_s: float = Field(default=300.0, gt=0)
+    # HTML extraction costs ~0.1-0.2 ms per element (more when deeply nested): a page beyond these
+    # bounds is dead-lettered (``html-too-large`` / ``html-too-deep``) instead of holding the
+    # fetcher for minutes. Real article pages have a few thousand elements, nested 20-40 deep.
+    fetch_max_html_elements: int = Field(default=50_000, ge=100)
+    fetch_max_html_depth: int = Field(default=150, ge=10)
     user_agent: str = "claimwire/0.1 (+https://claimwire.invalid/bot)"
     indexer_batch_size: int = Field(default=500, ge=1)
     indexer_batch_seconds: float = Field(default=0.25, gt=0)

@@ -22,7 +22,7 @@ import orjson
 from services.fetcher.errors import FetchError
 from services.fetcher.feeds import FeedPoller, feeds_path
 from services.fetcher.fetch import Page, PageFetcher
-from services.fetcher.html import extract_html
+from services.fetcher.html import HtmlLimits, HtmlTooComplex, extract_html
 from shared import metrics
 from shared.ids import article_id, canonical_url
 from shared.records import FetchedArticle, Submission
@@ -37,21 +37,30 @@ UrlEntry = dict[str, Any]
 
 
 def from_submission(
-    sub: Submission, submitted_ts: float, fetched_html: str | None = None, *, page_url: str | None = None
+    sub: Submission,
+    submitted_ts: float,
+    fetched_html: str | None = None,
+    *,
+    page_url: str | None = None,
+    limits: HtmlLimits | None = None,
 ) -> FetchedArticle:
     """The article a submission stands for; ``fetched_html`` is the page when only a URL came,
     ``page_url`` where it was fetched from after redirects.
 
     The URL (hence the id, when none is given) is the page's rel=canonical link, else the page's
     URL, else the submitted URL. Raises Rejected("no-article-text") when HTML holds no
-    recognisable article.
+    recognisable article, and Rejected("html-too-large" / "html-too-deep") for HTML beyond
+    ``limits``.
     """
     url = canonical_url(sub.url) if sub.url else None
     published_at = sub.published_at
     if sub.text:
         text, source, title, outlet, lang = sub.text, "text", sub.title, sub.outlet, None
     else:
-        found = extract_html(sub.html or fetched_html or "", page_url or sub.url)
+        try:
+            found = extract_html(sub.html or fetched_html or "", page_url or sub.url, limits)
+        except HtmlTooComplex as exc:
+            raise Rejected(exc.reason, str(exc)) from None
         if found is None:
             raise Rejected("no-article-text", "no article text found in the HTML")
         page = found.canonical_url or page_url or sub.url
@@ -75,6 +84,10 @@ def from_submission(
         text=text,
         language=lang,
     )
+
+
+def html_limits(settings: Settings) -> HtmlLimits:
+    return HtmlLimits(settings.fetch_max_html_elements, settings.fetch_max_html_depth)
 
 
 def url_key(sub: Submission) -> str:
@@ -148,7 +161,8 @@ class Fetcher(Stage[Submission]):
     async def process(self, record: Submission, source: Source) -> Sequence[Out]:
         ts = source.timestamp or time.time()
         if record.text or record.html:
-            return self._outputs(record, from_submission(record, ts), record.html)
+            article = from_submission(record, ts, limits=html_limits(self.settings))
+            return self._outputs(record, article, record.html)
         key = url_key(record)
         # Should messages be processed concurrently, the same URL must still be fetched once:
         # a second message for it waits for the first, then finds it in the table.
@@ -174,7 +188,7 @@ class Fetcher(Stage[Submission]):
         self.table[key] = _entry(page, source) if page.status != 304 else {**(seen or {}), **_at(source)}
         if page.status == 304:
             return []
-        article = from_submission(record, ts, page.text, page_url=page.url)
+        article = from_submission(record, ts, page.text, page_url=page.url, limits=html_limits(self.settings))
         return self._outputs(record, article, page.text)
 
     def _outputs(self, record: Submission, article: FetchedArticle, html: str | None) -> list[Out]:

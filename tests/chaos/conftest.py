@@ -17,7 +17,17 @@ import pytest
 
 from shared.infra import kafka
 from shared.settings import Settings
-from tests.chaos.harness import IndexSnapshot, publish_timed, Stack, chaos_settings, corpus, dead_letters, snapshot, wait_done
+from tests.chaos.harness import (
+    IndexSnapshot,
+    Stack,
+    chaos_settings,
+    corpus,
+    dead_letters,
+    publish_timed,
+    snapshot,
+    topic_sizes,
+    wait_done,
+)
 from tests.conftest import free_port
 
 # A few thousand articles in flight: enough that every service is mid-stream when it is hit,
@@ -56,6 +66,7 @@ def messages() -> list[bytes]:
 class CleanRun:
     index: IndexSnapshot
     seconds: float
+    topics: dict[str, int]  # messages appended to each pipeline topic (by base name)
 
     @property
     def rate(self) -> float:
@@ -83,4 +94,4 @@ async def clean_run(
         await wait_done(settings, len(messages))
         seconds = time.monotonic() - started
     assert await dead_letters(settings) == {}
-    yield CleanRun(snapshot(settings.index_file), seconds)
+    yield CleanRun(snapshot(settings.index_file), seconds, await topic_sizes(settings))

@@ -314,15 +314,21 @@ async def progress_of(settings: Settings, name: str) -> tuple[int, int]:
     return sum(p.committed or 0 for p in status.partitions), sum(p.end for p in status.partitions)
 
 
-async def wait_mid_stream(settings: Settings, name: str, timeout: float = 120.0) -> tuple[int, int]:
-    """Block until ``name`` has committed part of its input and has more to do."""
+def input_total(name: str, sizes: dict[str, int], settings: Settings) -> int:
+    """How many messages ``name`` consumes in a whole run, from a clean run's topic sizes."""
+    return sum(sizes[t.removeprefix(settings.topic_prefix)] for t in source_topics(name, settings))
+
+
+async def wait_mid_stream(settings: Settings, name: str, total: int, timeout: float = 120.0) -> int:
+    """Block until ``name`` has committed part of the ``total`` messages it will consume in this
+    run, and not all; returns the committed count."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        committed, end = await progress_of(settings, name)
-        if 0 < committed < end:
-            return committed, end
+        committed, _ = await progress_of(settings, name)
+        if 0 < committed < total:
+            return committed
         await asyncio.sleep(0.1)
-    raise AssertionError(f"{name} never was mid-stream: {await progress_of(settings, name)}")
+    raise AssertionError(f"{name} never was mid-stream: {await progress_of(settings, name)} of {total}")
 
 
 def iter_logs(settings: Settings) -> Iterator[tuple[str, str]]:
