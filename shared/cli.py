@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -144,7 +145,7 @@ def search(
         return
     table = Table("speaker", "claim", "outlet", "cluster (size)", show_lines=False)
     for h in hits:
-        table.add_row(h.speaker or "?", h.highlighted, h.outlet or "?", f"{h.cluster_id} ({h.cluster_size})")
+        table.add_row(h.speaker or "?", escape(h.highlighted), h.outlet or "?", f"{h.cluster_id} ({h.cluster_size})")
     console.print(table if hits else "no claims found")
 
 
