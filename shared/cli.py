@@ -145,7 +145,9 @@ def search(
         return
     table = Table("speaker", "claim", "outlet", "cluster (size)", show_lines=False)
     for h in hits:
-        table.add_row(h.speaker or "?", escape(h.highlighted), h.outlet or "?", f"{h.cluster_id} ({h.cluster_size})")
+        table.add_row(
+            h.speaker or "?", escape(h.highlighted), h.outlet or "?", f"{h.cluster_id} ({h.cluster_size})"
+        )
     console.print(table if hits else "no claims found")
 
 
