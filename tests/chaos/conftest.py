@@ -38,7 +38,9 @@ ARTICLES = int(os.environ.get("CLAIMWIRE_CHAOS_ARTICLES", "1500"))
 @pytest.fixture(scope="session")
 def chaos_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[kafka.LocalKafka]:
     """A broker only the chaos tests use: they stop and restart it."""
-    k = kafka.LocalKafka(tmp_path_factory.mktemp("chaos-kafka"), port=free_port(), controller_port=free_port())
+    k = kafka.LocalKafka(
+        tmp_path_factory.mktemp("chaos-kafka"), port=free_port(), controller_port=free_port()
+    )
     kafka.start(k, wait_s=120)
     yield k
     kafka.stop(k)

@@ -1,0 +1,66 @@
+"""A burst at ten times the sustained rate: memory stays bounded, nothing is lost.
+
+Why memory is bounded whatever the backlog: each service's consumer holds at most
+``broker_max_poll_records`` (1000) fetched records and ``consumer_max_fetch_size`` (4 MiB) per
+partition, and Faust stops fetching while a stream's buffer holds ``stream_buffer_maxsize``
+(4096) events; with 3-5 KB articles that is ~20 MB of articles, less for claim groups. A backlog
+waits in Kafka, not in the process. The rest of a service's memory is its code and models
+(~70-170 MB measured) and its state (dedup's clusters, which grow with the corpus, not the rate).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from shared.settings import Settings
+from tests.chaos.conftest import CleanRun
+from tests.chaos.harness import (
+    Stack,
+    assert_same_index,
+    dead_letters,
+    peak_rss_mb,
+    publish_timed,
+    snapshot,
+    wait_done,
+)
+
+pytestmark = pytest.mark.chaos
+log = logging.getLogger(__name__)
+# Per service: the largest baseline measured (cleaner, ~170 MB with its language model) plus the
+# buffers above and dedup's state for this corpus, with room for allocator slack.
+RSS_BOUND_MB = 400.0
+# Growth from the end of the sustained phase to the end of the burst.
+BURST_GROWTH_MB = 150.0
+
+
+async def test_burst_ten_times_the_sustained_rate(
+    chaos: Settings, messages: list[bytes], clean_run: CleanRun
+) -> None:
+    rate = clean_run.rate  # articles per second the pipeline sustains, end to end
+    steady, burst = messages[: len(messages) // 10], messages[len(messages) // 10 :]
+    async with Stack(chaos) as stack:
+        await stack.wait_running()
+        t0 = await publish_timed(chaos, steady, rate=rate)
+        pids = stack.pids()
+        at_steady = {name: peak_rss_mb(pid) for name, pid in pids.items()}
+        await publish_timed(chaos, burst, rate=10 * rate, first=len(steady), t0=t0)
+        seconds = await wait_done(chaos, len(messages))
+        assert stack.pids() == pids, "a service died during the burst"
+        peaks = {name: peak_rss_mb(pid) for name, pid in pids.items()}
+    log.warning(
+        "sustained %.1f/s, burst %.1f/s for %d articles; drained %.0fs after the burst; "
+        "peak RSS MB after the sustained phase %s, after the burst %s",
+        rate,
+        10 * rate,
+        len(burst),
+        seconds,
+        {k: round(v) for k, v in at_steady.items()},
+        {k: round(v) for k, v in peaks.items()},
+    )
+    for name, peak in peaks.items():
+        assert peak < RSS_BOUND_MB, (name, peak)
+        assert peak - at_steady[name] < BURST_GROWTH_MB, (name, at_steady[name], peak)
+    assert await dead_letters(chaos) == {}
+    assert_same_index(clean_run.index, snapshot(chaos.index_file))
