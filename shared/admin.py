@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,8 +20,10 @@ T = TypeVar("T")
 
 
 def client_options(settings: Settings) -> dict[str, Any]:
-    """Connection options shared by every raw aiokafka client (SASL when configured)."""
+    """Connection options shared by every raw aiokafka client (TLS and SASL when configured)."""
     opts: dict[str, Any] = {"bootstrap_servers": settings.kafka_bootstrap}
+    if settings.kafka_ssl:
+        opts |= {"security_protocol": "SSL", "ssl_context": ssl.create_default_context()}
     if settings.kafka_sasl_username and settings.kafka_sasl_password:
         opts |= {
             "security_protocol": "SASL_SSL" if settings.kafka_ssl else "SASL_PLAINTEXT",

@@ -29,6 +29,8 @@ def make_app(service: str, settings: Settings) -> faust.App:
             password=settings.kafka_sasl_password.get_secret_value(),
             ssl_context=ssl.create_default_context() if settings.kafka_ssl else None,
         )
+    elif settings.kafka_ssl:
+        extra["broker_credentials"] = faust.SSLCredentials(ssl.create_default_context())
     conf = dict(
         broker=[f"kafka://{host}" for host in settings.kafka_bootstrap.split(",")],
         store=settings.store,

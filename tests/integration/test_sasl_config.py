@@ -37,12 +37,6 @@ async def test_sasl_plaintext_on_both_paths(tmp_path: Path) -> None:
     assert "pw" not in repr(creds)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shared/admin.py gives aiokafka SASL_SSL without an ssl_context (aiokafka refuses it) and "
-    "ignores kafka_ssl without SASL; shared/app.py ignores kafka_ssl without SASL (fix: see "
-    "docs/reliability.md, Security)",
-)
 @pytest.mark.parametrize("sasl", [True, False], ids=["sasl-ssl", "ssl-only"])
 async def test_tls_on_both_paths(tmp_path: Path, sasl: bool) -> None:
     s = settings(tmp_path, kafka_ssl=True, **(SASL if sasl else {}))
