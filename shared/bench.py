@@ -14,7 +14,6 @@ One run measures, on a synthetic corpus (``shared.corpus``):
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import statistics
 import subprocess
@@ -40,7 +39,7 @@ from shared.corpus import CorpusSpec, generate
 from shared.infra import kafka
 from shared.publish import publish
 from shared.records import ClaimGroup, CleanedArticle, Submission
-from shared.settings import Settings, to_env
+from shared.settings import Settings, child_env
 from shared.supervisor import down, up
 
 TARGETS = {
@@ -167,7 +166,7 @@ def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")}, **to_env(settings)}
+    return child_env(settings)
 
 
 async def _create(settings: Settings, names: list[str]) -> None:

@@ -6,6 +6,7 @@ gives a printable form with secrets hidden.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,13 @@ def to_env(settings: Settings) -> dict[str, str]:
             value = value.resolve()
         env[f"CLAIMWIRE_{name.upper()}"] = str(value)
     return env
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    """This process's environment with its own CLAIMWIRE_* replaced by ``settings``: what a child
+    process (a service, a relay) needs to rebuild exactly these settings."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")}
+    return {**inherited, **to_env(settings)}
 
 
 def load_settings(**overrides: Any) -> Settings:

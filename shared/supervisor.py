@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from shared.admin import ensure_topics
 from shared.infra import kafka
 from shared.service import SERVICES
-from shared.settings import Settings, load_settings, to_env
+from shared.settings import Settings, child_env, load_settings
 
 
 def local_kafka(settings: Settings) -> kafka.LocalKafka:
@@ -66,11 +66,7 @@ def up(settings: Settings, services: list[str] | None = None) -> int:
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    # Children rebuild the same settings from the environment.
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")},
-        **to_env(settings),
-    }
+    return child_env(settings)
 
 
 def down(settings: Settings, *, keep_kafka: bool = False, grace_s: float = 30.0) -> None:

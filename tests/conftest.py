@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from shared.infra import kafka
-from shared.settings import Settings, to_env
+from shared.settings import Settings, child_env
 
 REPO = Path(__file__).resolve().parents[1]
 KIT = REPO.parent / "shared"
@@ -54,10 +54,7 @@ def settings(broker: kafka.LocalKafka, tmp_path: Path) -> Settings:
 
 def service_env(settings: Settings) -> dict[str, str]:
     """The environment a service process needs to run with ``settings``."""
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CLAIMWIRE_")},
-        **to_env(settings),
-    }
+    return child_env(settings)
 
 
 @pytest.fixture(scope="session")
