@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     opensearch_url: str | None = None
     opensearch_username: str | None = None
     opensearch_password: SecretStr | None = None
+    # TLS certificate checks towards OpenSearch; off only for the demo certificates of compose's
+    # secure variant.
+    opensearch_verify_certs: bool = True
     opensearch_index_prefix: str = "claimwire-"
     opensearch_analyzer: str = "standard"
     opensearch_bulk_max_bytes: int = Field(default=5_000_000, ge=10_000)

@@ -264,6 +264,7 @@ class OpenSearchBackend:
                 base_url=str(s.opensearch_url).rstrip("/"),
                 timeout=httpx.Timeout(s.opensearch_timeout_s, connect=5.0),
                 auth=auth,
+                verify=s.opensearch_verify_certs,
                 transport=self._transport,
                 headers={"content-type": "application/json"},
             )
