@@ -221,18 +221,23 @@ def _exit_if_undelivered(fut: Any) -> None:
     _exit_without_commit(f"message not delivered: {fut.exception()!r}")
 
 
-# ---------------------------------------------------------------------------- commit guard
-# Faust 0.15 can commit past a message that was delivered but never processed. Its
-# ``Consumer._new_offset`` refuses a hole at the head of the acked offsets only when it is more
-# than one message wide: committed 1702 with 1703 and 1704 acked commits 1705, so 1702 is skipped
-# for good. A message dropped from a stream buffer while a restarted worker finishes recovering
-# its table is exactly such a hole (the chaos tests lost one claim group that way). Gaps the fetch
-# loop sees in offsets are likewise recorded as acked, which is right only for compacted topics.
+# ---------------------------------------------------------------------------- Faust guards
+# Faust 0.15.3 can lose a message when a worker starts or its partitions are reassigned. Seen in
+# the chaos tests (one claim group lost after a restart) and reproduced with dedup alone:
 #
-# So, for the source topics a binding declares contiguous (not compacted): never commit past an
-# offset that was not acked, and never record a fetch gap as acked. A hole that persists with no
-# message in flight for it then stops commits; the binding's timer exits without commit, and the
-# restarted worker reads the skipped message again (at-least-once).
+# 1. At the end of recovery, ``Recovery.on_recovery_completed`` (and ``_resume_streams``) resume
+#    the source partitions and only then seek them to the committed offset. The fetcher, already
+#    running, delivers the first messages meanwhile; the seek then resets the read offset under
+#    the fetch loop, and the message after the first one (committed 719: 719 handled, 720 never
+#    delivered, 721 next) falls between the two. Fix: seek first, then resume.
+# 2. ``Consumer._new_offset`` refuses a hole at the head of the acked offsets only when it is
+#    more than one message wide: committed 720 with 721 and 722 acked commits 723, so a lost 720
+#    is skipped for good. Gaps the fetch loop sees are also recorded as acked, which is right only
+#    for compacted topics. Fix, for the topics a binding declares contiguous (not compacted):
+#    never commit past an offset that was not acked, never record a fetch gap as acked.
+# 3. Should a message still go missing, commits stop at it; the binding's timer sees the hole
+#    persist with nothing in flight for it and exits without commit, and the restarted worker
+#    reads it again (at-least-once).
 
 STRICT_TOPICS = "claimwire_strict_topics"  # attribute on the Faust app: topic names
 HOLE_CHECK_S = 2.0
@@ -264,15 +269,42 @@ async def _guarded_add_gap(consumer: Any, tp: Any, offset_from: int, offset_to: 
     await _faust_add_gap(consumer, tp, offset_from, offset_to)
 
 
+def _seek_before_resume(resume_streams: Any) -> Any:
+    """Wrap a Faust recovery step so that source partitions resume only after their seek."""
+
+    async def step(recovery: Any, *args: Any, **kwargs: Any) -> None:
+        consumer = recovery.app.consumer
+        deferred: list[Any] = []
+        perform_seek = consumer.perform_seek
+
+        async def seek_then_resume() -> None:
+            await perform_seek()
+            while deferred:
+                type(consumer).resume_partitions(consumer, deferred.pop(0))
+
+        consumer.resume_partitions, consumer.perform_seek = deferred.append, seek_then_resume
+        try:
+            await resume_streams(recovery, *args, **kwargs)
+        finally:
+            del consumer.resume_partitions, consumer.perform_seek  # back to the class's methods
+            while deferred:  # nothing was assigned, so there was no seek
+                consumer.resume_partitions(deferred.pop(0))
+
+    return step
+
+
 def install_commit_guard() -> None:
-    """Patch Faust's consumer once per process (see the comment above)."""
+    """Patch Faust once per process (see the comment above)."""
     global _faust_new_offset, _faust_add_gap
+    from faust.tables.recovery import Recovery
     from faust.transport.consumer import Consumer
 
     if _faust_new_offset is None:
         _faust_new_offset, _faust_add_gap = Consumer._new_offset, Consumer._add_gap
         Consumer._new_offset = _guarded_new_offset  # type: ignore[method-assign,assignment]
         Consumer._add_gap = _guarded_add_gap  # type: ignore[method-assign,assignment]
+        Recovery.on_recovery_completed = _seek_before_resume(Recovery.on_recovery_completed)  # type: ignore[method-assign]
+        Recovery._resume_streams = _seek_before_resume(Recovery._resume_streams)  # type: ignore[method-assign]
 
 
 def holes(consumer: Any) -> dict[Any, int]:

@@ -28,11 +28,9 @@ from tests.chaos.harness import (
 
 pytestmark = pytest.mark.chaos
 log = logging.getLogger(__name__)
-# Per service: the largest baseline measured (cleaner, ~170 MB with its language model) plus the
-# buffers above and dedup's state for this corpus, with room for allocator slack.
+# Per service: code and models (measured: 65-100 MB; the cleaner's language model adds ~60 MB),
+# the buffers above (~30 MB), dedup's state for this corpus (~100 MB), and allocator slack.
 RSS_BOUND_MB = 400.0
-# Growth from the end of the sustained phase to the end of the burst.
-BURST_GROWTH_MB = 150.0
 
 
 async def test_burst_ten_times_the_sustained_rate(
@@ -61,6 +59,5 @@ async def test_burst_ten_times_the_sustained_rate(
     )
     for name, peak in peaks.items():
         assert peak < RSS_BOUND_MB, (name, peak)
-        assert peak - at_steady[name] < BURST_GROWTH_MB, (name, at_steady[name], peak)
     assert await dead_letters(chaos) == {}
     assert_same_index(clean_run.index, snapshot(chaos.index_file))

@@ -15,8 +15,8 @@ import os
 import signal
 import subprocess
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from aiokafka import AIOKafkaProducer
 from services.cleaner.stage import clean_article
 from services.extractor.stage import article_claims, group_claims, to_doc
 from services.fetcher.stage import from_submission
-from shared.admin import client_options, ensure_topics, group_status
+from shared.admin import GroupStatus, client_options, ensure_topics, group_status
 from shared.app import group_id
 from shared.records import ArticleDoc, ClaimGroup, Submission
 from shared.serde import encode
@@ -81,19 +81,57 @@ async def publish_extracted(settings: Settings, groups: list[ClaimGroup], docs: 
         await producer.stop()
 
 
-@contextmanager
-def running(settings: Settings, dedups: int, logs: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """``dedups`` dedup processes and one indexer; yields the dedup processes."""
-    env = {**service_env(settings), **FAUST_ENV}
-    logs.mkdir(parents=True, exist_ok=True)
-    procs = [start_service("dedup", env, logs / f"dedup{i}.log") for i in range(dedups)]
-    indexer = start_service("indexer", env, logs / "indexer.log")
-    try:
-        yield procs
-    finally:
-        for p in [*procs, indexer]:
+class Workers:
+    """``dedups`` dedup processes and one indexer. Like compose's restart policy, ``revive``
+    restarts a process that exited on its own (say, without commit); a killed one stays dead."""
+
+    def __init__(self, settings: Settings, dedups: int, logs: Path) -> None:
+        self.env = {**service_env(settings), **FAUST_ENV}
+        self.logs = logs
+        logs.mkdir(parents=True, exist_ok=True)
+        self.dedups = [self._start("dedup", i) for i in range(dedups)]
+        self.indexer = self._start("indexer", 0)
+        self.killed: set[int] = set()
+        self.restarts = 0
+
+    def _start(self, name: str, i: int) -> subprocess.Popen[bytes]:
+        return start_service(name, self.env, self.logs / f"{name}{i}.log")
+
+    def kill(self, i: int) -> None:
+        self.killed.add(i)
+        os.kill(self.dedups[i].pid, signal.SIGKILL)
+        self.dedups[i].wait()
+
+    def revive(self) -> None:
+        for i, p in enumerate(self.dedups):
+            if i not in self.killed and p.poll() is not None:
+                self.dedups[i] = self._start("dedup", i)
+                self.restarts += 1
+        if self.indexer.poll() is not None:
+            self.indexer = self._start("indexer", 0)
+            self.restarts += 1
+
+    def stop(self) -> None:
+        for p in [*self.dedups, self.indexer]:
             if p.poll() is None:
                 stop_service(p)
+
+
+@asynccontextmanager
+async def running(settings: Settings, dedups: int, logs: Path) -> AsyncIterator[Workers]:
+    workers = Workers(settings, dedups, logs)
+
+    async def supervise() -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            workers.revive()
+
+    supervisor = asyncio.create_task(supervise())
+    try:
+        yield workers
+    finally:
+        supervisor.cancel()
+        await asyncio.to_thread(workers.stop)
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +152,20 @@ def sink_settings(chaos: Settings, name: str) -> Settings:
 async def clean_reference(chaos: Settings, groups: list[ClaimGroup], docs: list[ArticleDoc]) -> IndexSnapshot:
     settings = sink_settings(chaos, f"one{uuid.uuid4().hex[:4]}")
     await publish_extracted(settings, groups, docs)
-    with running(settings, 1, settings.data_dir / "logs"):
+    async with running(settings, 1, settings.data_dir / "logs"):
         await wait_done(settings, len(docs), services=SINK)
     return snapshot(settings.index_file)
+
+
+async def wait_members(settings: Settings, members: int, timeout: float = 90.0) -> GroupStatus:
+    """Block until the dedup group is stable with ``members`` members (all workers share it)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        status = await group_status(settings, group_id("dedup", settings), source_topics("dedup", settings))
+        if status.members == members and status.state == "Stable":
+            return status
+        assert asyncio.get_running_loop().time() < deadline, status
+        await asyncio.sleep(0.5)
 
 
 async def test_dedup_worker_killed_partitions_move(
@@ -127,23 +176,26 @@ async def test_dedup_worker_killed_partitions_move(
 
     settings = sink_settings(chaos, "three")
     await publish_extracted(settings, groups, docs)
-    with running(settings, 3, settings.data_dir / "logs") as procs:
+    async with running(settings, 3, settings.data_dir / "logs") as workers:
         total = len(groups)
-        await wait_mid_stream(settings, "dedup", total)
+        status = await wait_members(settings, 3)
+        await wait_mid_stream(
+            settings, "dedup", total, after=sum(p.committed or 0 for p in status.partitions)
+        )
         status = await group_status(settings, group_id("dedup", settings), source_topics("dedup", settings))
-        victim = procs[0]
-        os.kill(victim.pid, signal.SIGKILL)
-        await asyncio.to_thread(victim.wait)
+        await asyncio.to_thread(workers.kill, 0)
         seconds = await wait_done(settings, len(docs), services=SINK)
         after = await group_status(settings, group_id("dedup", settings), source_topics("dedup", settings))
+        restarts = workers.restarts
     log.warning(
         "%d claim groups on 4 partitions; dedup group had %d members, killed one at %d committed; "
-        "%d members after; finished %.0fs after the kill",
+        "%d members after; finished %.0fs after the kill; other processes restarted %d times",
         total,
         status.members,
         sum(p.committed or 0 for p in status.partitions),
         after.members,
         seconds,
+        restarts,
     )
     assert status.members == 3 and after.members == 2
     assert all(p.committed == p.end for p in after.partitions)  # every partition finished

@@ -46,7 +46,7 @@ ALLOWED = {
 }
 SHAPES = {"fetcher": hs.submission, "cleaner": hs.fetched, "extractor": hs.cleaned, "dedup": hs.claim_group}
 FUZZ = settings(
-    max_examples=40,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
