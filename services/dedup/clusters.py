@@ -10,6 +10,11 @@ claim as the store grows; each candidate is then verified with the pair decision
 (``similarity.score_tokens``) and speaker compatibility. A claim matching several clusters
 merges them into the oldest (first seen, then id): deterministic whatever the worker count.
 Entries untouched for the window are evicted by periodic sweeps.
+
+Redelivery (at-least-once) changes nothing: the table remembers which cluster each claim was
+given (a founder by its own cluster's id, a joiner by a ``MEMBER`` entry), and a claim seen
+before gets that cluster again, resolved through merges, without being matched anew. Matching
+it against state that has moved on could link clusters that the first delivery kept apart.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from services.dedup.lsh import band_keys
+from services.dedup.lsh import band_keys, word_keys
 from services.dedup.normalize import tokens
-from services.dedup.similarity import same_statement, score_tokens
+from services.dedup.similarity import shipped
 from services.dedup.speakers import speakers_compatible
 from shared.ids import cluster_id
 from shared.records import Claim, ClaimGroup, ClusterRecord
@@ -32,11 +37,28 @@ MAX_TEXTS = 4  # the founding text plus a few differently worded members, to cat
 MAX_OUTLETS = 64
 VARIANT_BELOW = 0.9  # a member this different from every stored text is kept as a variant
 SWEEP_EVERY = 5000
+# Key prefix of a joiner's assignment: "m:<claim id>" -> [cluster id, seen at, partition].
+MEMBER = "m:"
+# A rare-word key shared by more clusters of one block than this is common in that block (a
+# speaker's pet subject): it yields no candidates. That depends only on which clusters are
+# indexed under the key, so a rebuilt index (which, like the live one, includes merged
+# clusters and not evicted ones) decides alike.
+WORD_KEY_MAX = 48
 
 
 @lru_cache(maxsize=200_000)
 def text_tokens(text: str) -> tuple[str, ...]:
     return tokens(text)
+
+
+@lru_cache(maxsize=1 << 14)  # a new claim's keys are needed twice: to look up, then to add
+def _bands(block: str, toks: tuple[str, ...]) -> list[int]:
+    return band_keys(block, toks)
+
+
+@lru_cache(maxsize=1 << 14)
+def _words(block: str, toks: tuple[str, ...]) -> list[int]:
+    return word_keys(block, toks, shipped().idf)
 
 
 @dataclass
@@ -46,6 +68,7 @@ class ClusterState:
     table: MutableMapping[str, Any]
     window_s: float
     index: dict[int, Any] = field(default_factory=dict)  # band key -> cluster id or list of ids
+    words: dict[int, set[str]] = field(default_factory=dict)  # rare-word key -> cluster ids
     assigned: int = 0
     size: int = 0  # entries the index was built from plus those added since: see ``in_sync``
 
@@ -57,9 +80,10 @@ class ClusterState:
     def rebuild(self) -> None:
         """Derive the candidate index from the table (after start-up or a rebalance)."""
         self.index.clear()
+        self.words.clear()
         self.size = len(self.table)
         for cid, entry in list(self.table.items()):
-            if entry and entry[MERGED] is None:
+            if entry and not cid.startswith(MEMBER):  # merged ones too, as the live index has them
                 for text in entry[TEXTS]:
                     self._add(cid, entry[BLOCK], text_tokens(text))
 
@@ -86,23 +110,28 @@ class ClusterState:
     def sweep(self, now: float, partition: int) -> int:
         """Evict this partition's clusters untouched for the window; returns how many."""
         stale = [
-            cid
-            for cid, e in list(self.table.items())
-            if e and e[PART] == partition and e[LAST] < now - self.window_s
+            cid for cid, e in list(self.table.items()) if e and _stale(cid, e, partition, now - self.window_s)
         ]
         for cid in stale:
-            del self.table[cid]
+            entry = self.table.pop(cid)
+            if not cid.startswith(MEMBER):
+                self._remove(cid, entry)
         self.size -= len(stale)
         return len(stale)
 
+    def known(self, claim_id: str) -> str | None:
+        """The cluster ``claim_id`` was given when first seen (before any later merge), if any."""
+        own = cluster_id(claim_id)
+        if own in self.table:
+            return own
+        member = self.table.get(MEMBER + claim_id)
+        return member[0] if member else None
+
     def _claim(self, claim: Claim, group: ClaimGroup, part: int, touched: dict[str, ClusterRecord]) -> Claim:
+        if (known := self.known(claim.claim_id)) is not None:
+            return self._again(claim, self.resolve(known), touched)
         toks = text_tokens(claim.text)
         now = group.submitted_ts
-        own = cluster_id(claim.claim_id)
-        if (entry := self.table.get(own)) and entry[MERGED] is None:
-            # Redelivered after a crash or rebalance (at-least-once): keep the cluster it founded.
-            self._update(own, claim, group, toks, 1.0, touched)
-            return claim.model_copy(update={"cluster_id": own})
         matches = sorted(self._matches(claim, group.block, toks, now), key=lambda m: (m[1][FIRST], m[0]))
         if not matches:
             cid = cluster_id(claim.claim_id)
@@ -114,8 +143,19 @@ class ClusterState:
             winner, best = matches[0][0], max(m[2] for m in matches)
             for loser, entry, _ in matches[1:]:
                 self._merge(loser, entry, winner, touched)
+            self.table[MEMBER + claim.claim_id] = [winner, now, part]
+            self.size += 1
         self._update(winner, claim, group, toks, best, touched)
         return claim.model_copy(update={"cluster_id": winner})
+
+    def _again(self, claim: Claim, cid: str, touched: dict[str, ClusterRecord]) -> Claim:
+        """A redelivered claim: its cluster as it stands, re-announced (the first delivery's
+        outputs may have been lost with the crash), the state untouched."""
+        entry = self.table.get(cid)
+        if entry and entry[COUNT] > 1:
+            record = touched.get(cid)
+            touched[cid] = _record(cid, entry, [*(record.new_members if record else []), claim.claim_id])
+        return claim.model_copy(update={"cluster_id": cid})
 
     def _matches(
         self, claim: Claim, block: str, toks: tuple[str, ...], now: float
@@ -132,15 +172,22 @@ class ClusterState:
                 continue
             # The same statement for claims of one source: equivalent, or a partial report of it
             # (which scores low as a paraphrase), never contradicting figures or negation.
+            scorer = shipped()
             same = [
-                r for r in (score_tokens(toks, text_tokens(t)) for t in entry[TEXTS]) if same_statement(r)
+                r
+                for r in (
+                    scorer.score(toks, other)
+                    for other in map(text_tokens, entry[TEXTS])
+                    if scorer.may_be_same(toks, other)
+                )
+                if scorer.same_statement(r)
             ]
             if same:
                 yield cid, entry, max(r.score for r in same)
 
     def _candidates(self, block: str, toks: tuple[str, ...]) -> set[str]:
         found: set[str] = set()
-        for key in band_keys(block, toks):
+        for key in _bands(block, toks):
             hit = self.index.get(key)
             if hit is None:
                 continue
@@ -148,10 +195,14 @@ class ClusterState:
                 found.add(hit)
             else:
                 found.update(hit)
+        for key in _words(block, toks):
+            ids = self.words.get(key)
+            if ids and len(ids) <= WORD_KEY_MAX:
+                found.update(ids)
         return found
 
     def _add(self, cid: str, block: str, toks: tuple[str, ...]) -> None:
-        for key in band_keys(block, toks):
+        for key in _bands(block, toks):
             hit = self.index.get(key)
             if hit is None:
                 self.index[key] = cid
@@ -160,6 +211,25 @@ class ClusterState:
                     self.index[key] = [hit, cid]
             elif cid not in hit:
                 hit.append(cid)
+        for key in _words(block, toks):
+            self.words.setdefault(key, set()).add(cid)
+
+    def _remove(self, cid: str, entry: Any) -> None:
+        """Drop an evicted cluster from the index (as if it had been rebuilt without it)."""
+        for text in entry[TEXTS]:
+            toks = text_tokens(text)
+            for key in _bands(entry[BLOCK], toks):
+                hit = self.index.get(key)
+                if hit == cid:
+                    del self.index[key]
+                elif isinstance(hit, list) and cid in hit:
+                    hit.remove(cid)
+            for key in _words(entry[BLOCK], toks):
+                ids = self.words.get(key)
+                if ids is not None:
+                    ids.discard(cid)
+                    if not ids:
+                        del self.words[key]
 
     def _update(
         self,
@@ -191,6 +261,13 @@ class ClusterState:
         merged[MERGED] = winner
         self.table[loser] = merged
         touched[loser] = _record(loser, merged, [])
+
+
+def _stale(key: str, entry: Any, partition: int, before: float) -> bool:
+    """Whether a table entry of ``partition`` was last touched before ``before``."""
+    if key.startswith(MEMBER):
+        return bool(entry[2] == partition and entry[1] < before)
+    return bool(entry[PART] == partition and entry[LAST] < before)
 
 
 def _record(cid: str, entry: Any, new_members: list[str]) -> ClusterRecord:

@@ -9,12 +9,19 @@ the block, so one dict serves every block. Hashes are blake2b-based: equal in ev
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 
 from services.dedup.normalize import STOPWORDS
 
 BANDS = 6
 ROWS = 2
+# Rare-word keys: LSH misses paraphrases that share few words (J = 0.3 meets only 43% of the
+# time), yet two claims of one speaker sharing a word rare in news ("consulted", "mediator") are
+# worth verifying. The claim's WORD_KEYS rarest content words with IDF >= MIN_WORD_IDF each
+# give a key; a key shared by too many clusters of the block is no evidence (see clusters.py).
+WORD_KEYS = 3
+MIN_WORD_IDF = 5.0
 _MASK = (1 << 64) - 1
 # Fixed odd multipliers and offsets: one universal-hash permutation per row of every band.
 _PERMS = tuple(
@@ -29,6 +36,16 @@ _PERMS = tuple(
 @lru_cache(maxsize=200_000)
 def _h(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+
+
+def word_keys(block: str, toks: tuple[str, ...], idf: Callable[[str], float]) -> list[int]:
+    """Keys of the claim's rarest content words in ``block`` (at most ``WORD_KEYS``)."""
+    rare = sorted(
+        {t for t in toks if t not in STOPWORDS and not t[0].isdigit() and idf(t) >= MIN_WORD_IDF},
+        key=lambda t: (-idf(t), t),
+    )
+    base = _h(block)
+    return [hash((base, -1, _h(t))) & _MASK for t in rare[:WORD_KEYS]]
 
 
 def band_keys(block: str, toks: tuple[str, ...]) -> list[int]:

@@ -330,6 +330,12 @@ class Scorer:
             return False
         return result.score >= self.strict_threshold or f.get("partial_report", 0.0) >= 1.0
 
+    def may_be_same(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        """False when ``same_statement`` must refuse the pair whatever its score (contradicting
+        figures or one side negated): the dedup hot path skips scoring those candidates."""
+        pa, pb = self.profile(a), self.profile(b)
+        return pa.negated == pb.negated and not _numbers_contradict(pa, pb)
+
     def score(self, a: tuple[str, ...], b: tuple[str, ...]) -> PairScore:
         """Score a pair of token tuples (see the module contract)."""
         pa, pb = self.profile(a), self.profile(b)
@@ -345,11 +351,14 @@ class Scorer:
         features = dict(zip(FEATURES, values))  # noqa: B905 (lengths checked at load)
         features["lexicon"] = lexicon
         features["opposite"] = float(opposite)
-        features["numbers_contradict"] = float(
-            bool(pa.numbers and pb.numbers and pa.numbers - pb.numbers and pb.numbers - pa.numbers)
-        )
+        features["numbers_contradict"] = float(_numbers_contradict(pa, pb))
         features["partial_report"] = float(_partial_report(pa, pb))
         return PairScore(score, score >= self.threshold, features)
+
+
+def _numbers_contradict(a: Profile, b: Profile) -> bool:
+    """Both texts carry figures, and each one a figure the other lacks."""
+    return bool(a.numbers and b.numbers and a.numbers - b.numbers and b.numbers - a.numbers)
 
 
 def _opposite(a: Profile, b: Profile) -> bool:

@@ -1,0 +1,98 @@
+"""Cluster state: candidates, merges, eviction and redelivery (plain dicts, no Kafka)."""
+
+from __future__ import annotations
+
+import copy
+
+from services.dedup.clusters import MEMBER, ClusterState
+from services.dedup.speakers import block_key
+from shared.records import Claim, ClaimGroup
+
+DAY = 86400.0
+
+
+def group(article: str, speaker: str, texts: list[str], ts: float, outlet: str = "Outlet") -> ClaimGroup:
+    claims = [
+        Claim(
+            claim_id=f"{article}-{i}",
+            article_id=article,
+            kind="quote",
+            speaker=speaker,
+            text=text,
+            span=(0, len(text)),
+            sentence=i,
+        )
+        for i, text in enumerate(texts)
+    ]
+    return ClaimGroup(
+        block=block_key(speaker), article_id=article, outlet=outlet, submitted_ts=ts, claims=claims
+    )
+
+
+def cluster_ids(state: ClusterState, g: ClaimGroup) -> list[str | None]:
+    return [c.cluster_id for c in state.assign(g)[0].claims]
+
+
+def test_paraphrase_sharing_few_words_is_still_a_candidate() -> None:
+    # Content-word Jaccard 0.5: six LSH bands of two rows miss such pairs a fifth of the time;
+    # the rare-word keys ("consulted", "published") bring them together.
+    state = ClusterState(table={}, window_s=30 * DAY)
+    first = cluster_ids(
+        state,
+        group(
+            "a1", "Tomas Rehnberg", ["the union had not been consulted before the plan was published"], 1.0
+        ),
+    )
+    second = cluster_ids(
+        state,
+        group("a2", "Tomas Rehnberg", ["the union was never consulted before the plan was made public"], 2.0),
+    )
+    assert first == second
+
+
+def test_redelivered_claims_keep_their_clusters_and_change_nothing() -> None:
+    state = ClusterState(table={}, window_s=30 * DAY)
+    speaker = "Henrik Saalberg"
+    g1 = group("a1", speaker, ["Inflation is still too high and it is not coming down fast enough"], 1.0)
+    g2 = group(
+        "a2",
+        speaker,
+        ["inflation is still too high and it is not coming down fast enough", "We will act again"],
+        2.0,
+    )
+    g3 = group("a3", speaker, ["We are prepared to act again if that is what it takes"], 3.0)
+    first = [cluster_ids(state, g) for g in (g1, g2, g3)]
+    assert first[1][1] != first[2][0]  # "act again": the same words, not the same statement
+    assert first[0][0] == first[1][0]  # the second outlet joined the first's cluster
+    assert MEMBER + "a2-0" in state.table  # and that assignment is remembered
+    before = copy.deepcopy(dict(state.table))
+
+    again, records = state.assign(g2)  # redelivered after a crash: state has moved on
+    assert [c.cluster_id for c in again.claims] == first[1]
+    assert dict(state.table) == before  # counts, texts and outlets unchanged
+    assert [r.cluster_id for r in records] == [first[1][0]]  # re-announced for the sink
+    assert cluster_ids(state, g1) == first[0]
+
+
+def test_redelivered_founder_follows_its_cluster_into_a_merge() -> None:
+    state = ClusterState(table={}, window_s=30 * DAY)
+    text = "the port will close Terminal North for good at the end of the year"
+    founder = group("a1", "Marit Ekholm", [text], 1.0)
+    (cid,) = cluster_ids(state, founder)
+    state.table[cid] = [*state.table[cid][:7], "g-elsewhere", *state.table[cid][8:]]  # merged later
+    state.table["g-elsewhere"] = copy.deepcopy(state.table[cid])
+    state.table["g-elsewhere"][7] = None
+    assert cluster_ids(state, founder) == ["g-elsewhere"]
+
+
+def test_eviction_drops_clusters_and_assignments_of_the_window() -> None:
+    state = ClusterState(table={}, window_s=1 * DAY)
+    text = "the dam on the Dravin River will be opened on Monday morning"
+    cluster_ids(state, group("a1", "Nadia Corvell", [text], 0.0))
+    cluster_ids(state, group("a2", "Nadia Corvell", [text], 10.0))
+    assert len(state.table) == 2  # one cluster, one remembered joiner
+    assert state.sweep(now=2 * DAY, partition=0) == 2
+    assert state.table == {} and state.in_sync()
+    assert state.index == {} and state.words == {}  # the candidate index forgot them too
+    (new,) = cluster_ids(state, group("a3", "Nadia Corvell", [text], 2 * DAY))
+    assert new is not None and len(state.table) == 1
