@@ -51,6 +51,8 @@ def make_app(service: str, settings: Settings) -> faust.App:
         # Commit often: offsets only ever cover messages whose outputs were produced.
         broker_commit_every=2000,
         broker_commit_interval=1.0,
+        broker_session_timeout=settings.kafka_session_timeout_s,
+        broker_heartbeat_interval=settings.kafka_heartbeat_interval_s,
         producer_linger=0.005,
         # Larger polls and buffers: per-message overhead, not Kafka, bounds a hop (see bench).
         stream_buffer_maxsize=4096,

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     kafka_sasl_password: SecretStr | None = None
     kafka_ssl: bool = False
     topic_prefix: str = ""
+    # How long a silent group member keeps its partitions: a crashed worker's partitions move to
+    # the others after this (Kafka's default is 45 s; Faust's 60 s). Heartbeats run beside the
+    # work, so a long batch does not count against it.
+    kafka_session_timeout_s: float = Field(default=20.0, ge=6.0)
+    kafka_heartbeat_interval_s: float = Field(default=2.0, gt=0)
     partitions: int = Field(default=4, ge=1)
     replication_factor: int = Field(default=1, ge=1)
     # Local state
@@ -96,6 +101,9 @@ class Settings(BaseSettings):
     # Search API
     api_host: str = "127.0.0.1"
     api_port: int = 8080
+    # The dashboard's sampling period (consumer groups, rates, dead letters): one sample costs a
+    # few Kafka round trips.
+    api_monitor_interval_s: float = Field(default=5.0, ge=1.0)
 
     @property
     def index_file(self) -> Path:

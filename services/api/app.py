@@ -21,6 +21,7 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 
+from services.api.monitor import Monitor, dead_letters
 from services.indexer.backend import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
@@ -52,6 +53,7 @@ def create_app(settings: Settings, backend: IndexBackend | None = None) -> FastA
     """The API over ``backend`` (default: the one the settings choose, opened and closed here)."""
     owned = backend is None
     index = backend if backend is not None else open_backend(settings)
+    monitor = Monitor(settings, interval=settings.api_monitor_interval_s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,6 +64,7 @@ def create_app(settings: Settings, backend: IndexBackend | None = None) -> FastA
         try:
             yield
         finally:
+            await monitor.close()
             if owned:
                 await index.close()
 
@@ -118,12 +121,34 @@ def create_app(settings: Settings, backend: IndexBackend | None = None) -> FastA
             raise HTTPException(404, "no such article")
         return found
 
+    @app.get("/api/pipeline/status", tags=["pipeline"])
+    async def pipeline_status() -> dict[str, Any]:
+        """Consumer groups sampled every ``api_monitor_interval_s``: per service lag, lag trend,
+        messages in and out per minute and verdict over the last samples, and the latest full
+        report (as ``claimwire status --json``). Sampling starts with the first request."""
+        return await monitor.history()
+
+    @app.get("/api/pipeline/deadletters", tags=["pipeline"])
+    async def pipeline_dead_letters(
+        limit: Annotated[int, Query(ge=1, le=200, description="most recent letters")] = 20,
+    ) -> dict[str, Any]:
+        """Dead letters by stage and reason, and the most recent ones with their reasons."""
+        try:
+            return await dead_letters(settings, limit)
+        except Exception as exc:  # the broker, not the request, is at fault
+            log.warning("dead letters not available: %s", exc)
+            raise HTTPException(503, "Kafka unavailable, try again later") from exc
+
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
         return FileResponse(WEB / "index.html", headers=PAGE_HEADERS)
 
+    @app.get("/dashboard", include_in_schema=False)
+    async def dashboard() -> FileResponse:
+        return FileResponse(WEB / "dashboard.html", headers=PAGE_HEADERS)
+
     @app.get("/static/{name}", include_in_schema=False)
-    async def static(name: Literal["app.js", "app.css"]) -> FileResponse:
+    async def static(name: Literal["app.js", "app.css", "dashboard.js"]) -> FileResponse:
         return FileResponse(WEB / name, headers=PAGE_HEADERS)
 
     return app

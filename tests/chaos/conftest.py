@@ -33,6 +33,15 @@ from tests.conftest import free_port
 # A few thousand articles in flight: enough that every service is mid-stream when it is hit,
 # few enough that the suite stays within its time budget on two cores.
 ARTICLES = int(os.environ.get("CLAIMWIRE_CHAOS_ARTICLES", "1500"))
+# A fault test runs the corpus once (and the first one the clean run too), with waits for
+# rebalances and restarts: more than the suite-wide 300 s on a loaded two-core machine.
+CHAOS_TIMEOUT_S = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("chaos") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(CHAOS_TIMEOUT_S))
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,9 @@ Runs are made deterministic so that "the same index" is a meaningful assertion:
   when a crash makes Kafka redeliver it (its table's changelog already holds the first count),
   which may legitimately shift a line across the learning threshold. The learning path itself
   is covered by the unit and end-to-end tests.
-- Faust's group session timeout is lowered (Faust reads ``BROKER_SESSION_TIMEOUT`` from the
-  environment): with the default 60 s, a SIGKILLed member blocks its group's rebalance for a
-  minute; 10 s keeps the suite short without changing what is proved.
+- the group session timeout is lowered to 10 s (``kafka_session_timeout_s``): a SIGKILLed
+  member blocks its group's rebalance that long; shorter keeps the suite short without changing
+  what is proved.
 """
 
 from __future__ import annotations
@@ -43,15 +43,20 @@ from shared.status import source_topics
 from shared.supervisor import down, running_pid, up
 from shared.topics import ALL_TOPICS, SUBMITTED
 
-# Faust settings read from the environment of every service process (see the module docstring).
-FAUST_ENV = {"BROKER_SESSION_TIMEOUT": "10", "BROKER_HEARTBEAT_INTERVAL": "1"}
 NO_LEARNING = 1_000_000_000
 
 
 def chaos_settings(base: Settings, **update: object) -> Settings:
     """``base`` made deterministic for index comparisons (see the module docstring)."""
     return base.model_copy(
-        update={"partitions": 1, "fetch_concurrency": 1, "learn_min_articles": NO_LEARNING, **update}
+        update={
+            "partitions": 1,
+            "fetch_concurrency": 1,
+            "learn_min_articles": NO_LEARNING,
+            "kafka_session_timeout_s": 10.0,
+            "kafka_heartbeat_interval_s": 1.0,
+            **update,
+        }
     )
 
 
@@ -283,21 +288,8 @@ class Stack:
 
     async def __aenter__(self) -> Stack:
         # ``up`` runs its own event loop (asyncio.run): call it from a thread.
-        self.supervisor = await asyncio.to_thread(self._up)
+        self.supervisor = await asyncio.to_thread(up, self.settings)
         return self
-
-    def _up(self) -> int:
-        # The supervisor passes the non-CLAIMWIRE environment on to the services.
-        saved = {k: os.environ.get(k) for k in FAUST_ENV}
-        os.environ.update(FAUST_ENV)
-        try:
-            return up(self.settings)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
 
     async def __aexit__(self, *exc: object) -> None:
         await asyncio.to_thread(down, self.settings, keep_kafka=True)

@@ -33,7 +33,6 @@ from shared.settings import Settings
 from shared.status import source_topics
 from shared.topics import EXTRACTED_ARTICLES, EXTRACTED_CLAIMS
 from tests.chaos.harness import (
-    FAUST_ENV,
     IndexSnapshot,
     assert_same_index,
     dead_letters,
@@ -86,7 +85,7 @@ class Workers:
     restarts a process that exited on its own (say, without commit); a killed one stays dead."""
 
     def __init__(self, settings: Settings, dedups: int, logs: Path) -> None:
-        self.env = {**service_env(settings), **FAUST_ENV}
+        self.env = service_env(settings)
         self.logs = logs
         logs.mkdir(parents=True, exist_ok=True)
         self.dedups = [self._start("dedup", i) for i in range(dedups)]

@@ -1,4 +1,5 @@
-"""The search page in headless Chromium: type a query, see results grouped by cluster, filter.
+"""The web pages in headless Chromium: the search page (type a query, see results grouped by
+cluster, filter) and the pipeline dashboard (lag and throughput charts, dead letters).
 
 Chromium (Debian's ``chromium`` package) is driven over the DevTools protocol with a small
 websocket client; the API runs in-process with uvicorn on a free port over an embedded index
@@ -28,8 +29,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from services.api.app import create_app
 from services.indexer.samples import sample_batch
 from services.indexer.sqlite_index import SqliteIndex
+from shared.admin import ensure_topics
+from shared.publish import publish
 from shared.settings import Settings
-from tests.conftest import free_port
+from shared.topics import FETCHED
+from tests.conftest import free_port, service_env
+from tests.helpers import consume, start_service, stop_service
 
 pytestmark = [
     pytest.mark.e2e,
@@ -59,6 +64,11 @@ def site(tmp_path: Path) -> Iterator[str]:
     index = SqliteIndex(settings.index_file)
     index.write(*sample_batch())
     index.close()
+    yield from serve(settings)
+
+
+def serve(settings: Settings) -> Iterator[str]:
+    """Run the API for ``settings`` in a thread until the generator is closed; yields its URL."""
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.api_port, log_level="warning")
     )
@@ -218,3 +228,56 @@ async def test_search_page_groups_results_by_cluster(site: str, browser: str) ->
         await _search_done(page)
         [inflation] = await _results(page)
         assert inflation["cluster"] == "ginflation" and inflation["outlets"] == ["Herald", "Ledger"]
+
+
+GOOD = [
+    orjson.dumps({"id": f"d{i}", "outlet": "Wire", "text": f"The mayor said bridge {i} opens."})
+    for i in range(6)
+]
+BAD = b'{"id": "broken", "text": '
+DASHBOARD_JS = """JSON.stringify({
+  rows: Object.fromEntries([...document.querySelectorAll('#services tbody tr')].map(r => [
+    r.dataset.service,
+    {verdict: r.querySelector('.verdict').textContent, lag: +r.querySelector('.lag').textContent},
+  ])),
+  lagLines: [...document.querySelectorAll('#lag-chart polyline')].map(l => l.dataset.service),
+  rateLines: [...document.querySelectorAll('#rate-chart polyline')].map(l => l.dataset.service),
+  points: +document.getElementById('lag-chart').dataset.points,
+  letters: [...document.querySelectorAll('#dead-letters tbody tr')]
+    .map(r => r.querySelector('.reason').textContent),
+  counts: [...document.querySelectorAll('#dlq-counts li')].map(li => li.textContent),
+})"""
+
+
+@pytest.fixture
+def pipeline_site(settings: Settings) -> Iterator[str]:
+    """The API over a real broker, sampling every second; yields the base URL."""
+    yield from serve(settings.model_copy(update={"api_port": free_port(), "api_monitor_interval_s": 1.0}))
+
+
+async def test_dashboard_charts_lag_throughput_and_dead_letters(
+    settings: Settings, pipeline_site: str, browser: str
+) -> None:
+    # Only the fetcher runs: it dead-letters the broken message and passes the rest on to a
+    # cleaner that is not running, whose lag the dashboard must show as stalled.
+    await ensure_topics(settings)
+    await publish(settings, [*GOOD[:3], BAD, *GOOD[3:]])
+    proc = start_service("fetcher", service_env(settings), settings.data_dir.parent / "fetcher.log")
+    try:
+        await consume(settings, FETCHED, lambda r: len(r) >= len(GOOD))
+    finally:
+        assert stop_service(proc) == 0
+    async with httpx.AsyncClient() as http:
+        target = (await http.put(f"{browser}/json/new?{pipeline_site}/dashboard")).json()
+    async with connect(target["webSocketDebuggerUrl"], max_size=None) as ws:
+        page = Page(ws)
+        await page.wait_for("document.readyState === 'complete' && !!document.getElementById('lag-chart')")
+        await page.wait_for(
+            "document.body.dataset.state === 'done'"
+            " && +document.getElementById('lag-chart').dataset.points >= 2"
+        )
+        shown = orjson.loads(await page.eval(DASHBOARD_JS))
+    assert shown["rows"]["cleaner"] == {"verdict": "stalled", "lag": len(GOOD)}
+    assert shown["rows"]["fetcher"]["lag"] == 0
+    assert sorted(shown["lagLines"]) == sorted(shown["rateLines"]) == sorted(shown["rows"])
+    assert shown["letters"] == ["invalid-json"] and shown["counts"] == ["fetcher · invalid-json: 1"]
