@@ -8,7 +8,11 @@ One run measures, on a synthetic corpus (``shared.corpus``):
   same worker binding as the stages;
 - end to end: N articles published as fast as possible through the five real services until
   all are indexed; then publish-to-searchable latency p50/p99 at a fixed offered load of 50% of
-  that throughput; peak memory (RSS) per service.
+  that throughput; peak memory (RSS) per service;
+- fetching: pages/s from a local server answering after 50 ms, politeness raised for it, and
+  requests/s to one host under the default politeness (the limit holding);
+- indexing: bulk docs/s and query latency p50/p99 over 100k claims (10k in quick runs) in the
+  embedded index and, in full runs, in a local OpenSearch node (``services.indexer.bench``).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ TARGETS = {
     "extract_articles_per_s": 500.0,
     "dedup_claims_per_s": 5000.0,
     "dedup_claims_per_s_1m": 4000.0,
+    "fetch_pages_per_s": 300.0,
 }
 
 
@@ -59,16 +64,29 @@ class BenchPlan:
     e2e_articles: int
     latency_seconds: float
     dedup_1m: bool
+    index_claims: int
+    fetch_pages: int = 500
+    opensearch: bool = False  # also index into a local OpenSearch node (started and stopped here)
     kafka_port: int = 19492
     data_dir: Path = Path(".data/bench")
 
     @classmethod
     def quick(cls) -> BenchPlan:
-        return cls(stage_articles=300, e2e_articles=1500, latency_seconds=8.0, dedup_1m=False)
+        return cls(
+            stage_articles=300, e2e_articles=1500, latency_seconds=8.0, dedup_1m=False, index_claims=10_000
+        )
 
     @classmethod
     def full(cls, articles: int = 10000) -> BenchPlan:
-        return cls(stage_articles=2000, e2e_articles=articles, latency_seconds=30.0, dedup_1m=True)
+        return cls(
+            stage_articles=2000,
+            e2e_articles=articles,
+            latency_seconds=30.0,
+            dedup_1m=True,
+            index_claims=100_000,
+            fetch_pages=2000,
+            opensearch=True,
+        )
 
 
 def per_core(fn: Callable[[], int]) -> float:
@@ -351,6 +369,53 @@ def bench_e2e(base: Settings, subs: list[bytes], plan: BenchPlan) -> dict[str, A
         shutil.rmtree(settings.data_dir, ignore_errors=True)
 
 
+def bench_fetching(plan: BenchPlan) -> dict[str, float]:
+    """Fetch throughput (limits raised) and one host's request rate under default politeness."""
+    from services.fetcher.bench import bench_fetch, bench_politeness
+
+    fast = asyncio.run(bench_fetch(pages=plan.fetch_pages))
+    polite = asyncio.run(bench_politeness())
+    return {
+        "fetch_pages_per_s": fast["pages_per_s"],
+        "fetch_cpu_ms_per_page": round(fast["cpu_ms_per_page"], 3),
+        "fetch_failed": fast["failed"],
+        "polite_requests_per_s_per_host": round(polite["requests_per_s_per_host"], 2),
+        "polite_limit_per_s_per_host": round(1.0 / polite["configured_delay_s"], 2),
+    }
+
+
+def bench_indexing(plan: BenchPlan, progress: Callable[[str], None]) -> dict[str, float]:
+    """Bulk indexing and query latency: the embedded index, and OpenSearch in full runs."""
+    from services.indexer import bench as index_bench
+    from shared.infra import opensearch
+
+    settings = Settings(data_dir=plan.data_dir.resolve())
+    node = None
+    if plan.opensearch:
+        progress("starting a local OpenSearch node")
+        node = opensearch.LocalOpenSearch(
+            plan.data_dir.resolve() / "opensearch",
+            http_port=plan.kafka_port + 10,
+            transport_port=plan.kafka_port + 11,
+        )
+        opensearch.start(node, wait_s=240)
+        settings = settings.model_copy(update={"opensearch_url": node.url})
+    try:
+        progress(f"indexing {plan.index_claims} claims")
+        results = index_bench.run(settings, claims=plan.index_claims)
+    finally:
+        if node is not None:
+            opensearch.stop(node)
+    out: dict[str, float] = {}
+    for r in results:
+        out |= {
+            f"index_{r.backend}_docs_per_s": round(r.docs_per_second, 1),
+            f"index_{r.backend}_query_p50_ms": round(r.query_p50_ms, 2),
+            f"index_{r.backend}_query_p99_ms": round(r.query_p99_ms, 2),
+        }
+    return out
+
+
 def run_bench(plan: BenchPlan, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Every measurement of one run, as one JSON-able dict."""
     plan.data_dir.mkdir(parents=True, exist_ok=True)
@@ -360,6 +425,9 @@ def run_bench(plan: BenchPlan, progress: Callable[[str], None] = lambda _: None)
     }
     progress("stage functions")
     result |= bench_stages(plan)
+    progress("fetching from a local server (50 ms per response)")
+    result |= bench_fetching(plan)
+    result |= bench_indexing(plan, progress)
     broker = kafka.LocalKafka(
         plan.data_dir.resolve() / "kafka", port=plan.kafka_port, controller_port=plan.kafka_port + 1
     )
