@@ -6,7 +6,13 @@ Outcomes are the named results of handling one message: ``ok``, ``dead-letter``,
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram, start_http_server
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from prometheus_client import REGISTRY, Counter, Histogram, start_http_server
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 MESSAGES = Counter(
     "claimwire_messages_total",
@@ -33,6 +39,40 @@ BATCH = Histogram(
     ["service"],
     buckets=(1, 10, 50, 100, 250, 500, 1000),
 )
+
+
+class LagCollector(Collector):
+    """``claimwire_consumer_lag{service,topic,partition}``: for each partition this worker owns,
+    the partition's end offset (as last fetched) minus the offset it committed; read from the
+    Faust consumer when Prometheus scrapes, so it costs nothing between scrapes."""
+
+    def __init__(self, service: str, app: Any) -> None:
+        self.service = service
+        self.app = app
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            "claimwire_consumer_lag",
+            "Messages behind the end of each owned partition (end offset minus committed offset).",
+            labels=["service", "topic", "partition"],
+        )
+        try:
+            consumer = self.app.consumer
+            for tp in sorted(consumer.assignment()):
+                end = consumer.highwater(tp)
+                committed = consumer._committed_offset.get(tp)
+                if end is None:
+                    continue
+                lag = max(0, end - (committed or 0))
+                family.add_metric([self.service, tp.topic, str(tp.partition)], lag)
+        except Exception as exc:  # not started, rebalancing, or stopping: no sample this time
+            logging.getLogger(__name__).debug("no lag sample: %r", exc)
+        yield family
+
+
+def watch_lag(service: str, app: Any) -> None:
+    """Export ``service``'s consumer lag (see ``LagCollector``) from this process."""
+    REGISTRY.register(LagCollector(service, app))
 
 
 def serve(port: int | None, addr: str = "127.0.0.1") -> None:

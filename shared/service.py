@@ -57,5 +57,6 @@ def run(name: str, settings: Settings | None = None) -> None:
     # Faust creates only its internal topics; ours need their partition counts before it starts.
     asyncio.run(ensure_topics(settings))
     app = build(name, settings)
+    metrics.watch_lag(name, app)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()
