@@ -37,6 +37,11 @@ MAX_TEXTS = 4  # the founding text plus a few differently worded members, to cat
 MAX_OUTLETS = 64
 VARIANT_BELOW = 0.9  # a member this different from every stored text is kept as a variant
 SWEEP_EVERY = 5000
+# A band key shared by more clusters than this (near-identical statements that are not the same,
+# say a figure repeated with a new value every day) keeps the most recent ones: candidates per
+# claim stay bounded however many such clusters a block accumulates. Which ones stay depends
+# only on first-seen times and ids, so a rebuilt index keeps the same ones.
+BAND_KEY_MAX = 24
 # Key prefix of a joiner's assignment: "m:<claim id>" -> [cluster id, seen at, partition].
 MEMBER = "m:"
 # A rare-word key shared by more clusters of one block than this is common in that block (a
@@ -92,7 +97,8 @@ class ClusterState:
         touched: dict[str, ClusterRecord] = {}
         claims = [self._claim(c, group, partition, touched) for c in group.claims]
         self.assigned += len(claims)
-        if self.assigned >= SWEEP_EVERY:
+        # A sweep reads the whole table: at most one per tenth of its size keeps that O(1) a claim.
+        if self.assigned >= max(SWEEP_EVERY, self.size // 10):
             self.assigned = 0
             self.sweep(group.submitted_ts, partition)
         return group.model_copy(update={"claims": claims}), list(touched.values())
@@ -211,8 +217,15 @@ class ClusterState:
                     self.index[key] = [hit, cid]
             elif cid not in hit:
                 hit.append(cid)
+                if len(hit) > BAND_KEY_MAX:
+                    hit.remove(min(hit, key=self._age))
         for key in _words(block, toks):
             self.words.setdefault(key, set()).add(cid)
+
+    def _age(self, cid: str) -> tuple[float, str]:
+        """Order of clusters in a band list: the oldest (first seen, then id) leaves first."""
+        entry = self.table.get(cid)
+        return (entry[FIRST] if entry else float("-inf"), cid)
 
     def _remove(self, cid: str, entry: Any) -> None:
         """Drop an evicted cluster from the index (as if it had been rebuilt without it)."""

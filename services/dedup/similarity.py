@@ -332,9 +332,10 @@ class Scorer:
 
     def may_be_same(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         """False when ``same_statement`` must refuse the pair whatever its score (contradicting
-        figures or one side negated): the dedup hot path skips scoring those candidates."""
-        pa, pb = self.profile(a), self.profile(b)
-        return pa.negated == pb.negated and not _numbers_contradict(pa, pb)
+        figures or one side negated): the dedup hot path skips scoring those candidates, and
+        checks this without building their profiles."""
+        (na, nega), (nb, negb) = _figures(a), _figures(b)
+        return nega == negb and not (na and nb and na - nb and nb - na)
 
     def score(self, a: tuple[str, ...], b: tuple[str, ...]) -> PairScore:
         """Score a pair of token tuples (see the module contract)."""
@@ -354,6 +355,13 @@ class Scorer:
         features["numbers_contradict"] = float(_numbers_contradict(pa, pb))
         features["partial_report"] = float(_partial_report(pa, pb))
         return PairScore(score, score >= self.threshold, features)
+
+
+@lru_cache(maxsize=1 << 17)
+def _figures(toks: tuple[str, ...]) -> tuple[frozenset[str], bool]:
+    """The figures of a token tuple and whether it is negated (as ``Profile`` has them)."""
+    words = frozenset(toks)
+    return frozenset(w for w in words if w[0].isdigit()), not NEGATIONS.isdisjoint(words)
 
 
 def _numbers_contradict(a: Profile, b: Profile) -> bool:
