@@ -10,13 +10,14 @@ between two samples; dead letters by reason; and one health verdict:
 - ``stalled``: lag and no commit progress between samples (or no group member at all);
 - ``idle``: nothing to do.
 
-End-to-end latency p50/p99 (submission to index) comes from the embedded index, over the
-articles indexed in the last ten minutes.
+End-to-end latency p50/p99 (submission to index) comes from the index (OpenSearch when
+configured, else the embedded one), over the articles indexed in the last ten minutes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import statistics
 import time
@@ -87,20 +88,18 @@ def verdict(before: GroupStatus, after: GroupStatus) -> str:
     return "lagging" if after.lag > LAG_WARN else "ok"
 
 
-def latency(settings: Settings, since_s: float = 600.0) -> dict[str, float] | None:
-    """p50/p99 seconds from submission until indexed, over recently indexed articles."""
-    path = settings.index_file
-    if not path.exists():
+async def latency(settings: Settings, since_s: float = 600.0) -> dict[str, float] | None:
+    """p50/p99 seconds from submission until indexed, over recently indexed articles (from the
+    index the settings choose: OpenSearch when configured, else the embedded one)."""
+    since = time.time() - since_s
+    try:
+        rows = await (
+            _opensearch_latencies(settings, since)
+            if settings.opensearch_url
+            else _sqlite_latencies(settings, since)
+        )
+    except Exception:  # the index is down or not there yet: no figure, not a failed status
         return None
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
-        rows = [
-            r[0]
-            for r in db.execute(
-                "SELECT indexed_ts - submitted_ts FROM articles "
-                "WHERE indexed_ts > ? AND submitted_ts IS NOT NULL",
-                (time.time() - since_s,),
-            )
-        ]
     if not rows:
         return None
     rows.sort()
@@ -109,6 +108,35 @@ def latency(settings: Settings, since_s: float = 600.0) -> dict[str, float] | No
         "p99_s": round(rows[int(0.99 * (len(rows) - 1))], 3),
         "articles": len(rows),
     }
+
+
+async def _sqlite_latencies(settings: Settings, since: float) -> list[float]:
+    path = settings.index_file
+    if not path.exists():
+        return []
+
+    def read() -> list[float]:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+            return [
+                r[0]
+                for r in db.execute(
+                    "SELECT indexed_ts - submitted_ts FROM articles "
+                    "WHERE indexed_ts > ? AND submitted_ts IS NOT NULL",
+                    (since,),
+                )
+            ]
+
+    return await asyncio.to_thread(read)
+
+
+async def _opensearch_latencies(settings: Settings, since: float) -> list[float]:
+    from services.indexer.opensearch_index import OpenSearchBackend
+
+    backend = OpenSearchBackend(settings)
+    try:
+        return await backend.latencies(since)
+    finally:
+        await backend.close()
 
 
 async def collect(
@@ -159,5 +187,5 @@ async def collect(
         "services": services,
         "total_lag": sum(s["lag"] for s in services),
         "healthy": all(s["verdict"] != "stalled" for s in services),
-        "latency": latency(settings),
+        "latency": await latency(settings),
     }, after

@@ -185,8 +185,15 @@ class _Binding:
             for tp, hole in now.items()
         }
         for tp, (hole, seen) in self._holes.items():
-            if seen >= HOLE_CHECKS:
-                _exit_without_commit(f"{tp.topic}[{tp.partition}]@{hole} was dropped before processing")
+            where = f"{tp.topic}[{tp.partition}]@{hole}"
+            if seen >= HOLE_CHECKS + HOLE_SEEK_CHECKS:
+                _exit_without_commit(f"{where} was dropped before processing, and again after a seek")
+            if seen == HOLE_CHECKS:
+                # Read again from the hole: cheaper than a restart (rebalance, table recovery).
+                # The messages after it are redelivered too, and their effects are idempotent.
+                log.warning("%s was dropped before processing: reading the partition again from there", where)
+                metrics.MESSAGES.labels(self.name, "retry", "dropped-by-faust").inc()
+                await self.app.consumer.seek(tp, hole)
 
     async def _dead(self, reason: str, error: str, raw: bytes | None, src: Source) -> None:
         letter = dead_letter(self.name, reason, error, raw, src, self.settings.dlq_max_value_bytes)
@@ -235,13 +242,18 @@ def _exit_if_undelivered(fut: Any) -> None:
 #    is skipped for good. Gaps the fetch loop sees are also recorded as acked, which is right only
 #    for compacted topics. Fix, for the topics a binding declares contiguous (not compacted):
 #    never commit past an offset that was not acked, never record a fetch gap as acked.
-# 3. Should a message still go missing, commits stop at it; the binding's timer sees the hole
-#    persist with nothing in flight for it and exits without commit, and the restarted worker
-#    reads it again (at-least-once).
+# 3. Should a message still go missing (it does under load in stages that write a table, with
+#    no rebalance: cause not found), commits stop at it; the binding's timer sees the hole
+#    persist with nothing in flight for it and seeks the partition back to it, so the message
+#    and those after it are read again (at-least-once). If the hole survives the seeks, the
+#    worker exits without commit and the restarted worker reads it again.
 
 STRICT_TOPICS = "claimwire_strict_topics"  # attribute on the Faust app: topic names
 HOLE_CHECK_S = 2.0
-HOLE_CHECKS = 2  # consecutive sightings of the same hole before exiting (2-4 s)
+HOLE_CHECKS = 2  # consecutive sightings of the same hole before seeking back to it (2-4 s)
+# Sightings after the seek before exiting without commit: the messages buffered before the seek
+# are processed first, so the hole may take a while to fill (30 s).
+HOLE_SEEK_CHECKS = 15
 _faust_new_offset: Any = None
 _faust_add_gap: Any = None
 

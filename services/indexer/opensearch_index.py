@@ -603,6 +603,20 @@ class OpenSearchBackend:
             "clusters": clusters["count"],
         }
 
+    async def latencies(self, since_ts: float, limit: int = 10_000) -> list[float]:
+        """Seconds from submission to indexing of the articles indexed after ``since_ts``."""
+        found = await self._json(
+            "POST",
+            f"/{self.names.articles}/_search",
+            {
+                "size": limit,
+                "_source": ["submitted_ts", "indexed_ts"],
+                "query": {"range": {"indexed_ts": {"gt": since_ts}}},
+            },
+        )
+        rows = (h["_source"] for h in found["hits"]["hits"])
+        return [r["indexed_ts"] - r["submitted_ts"] for r in rows if r.get("submitted_ts") is not None]
+
     async def refresh(self) -> None:
         """Make every write so far visible to search (tests, benchmarks; otherwise once a second)."""
         names = ",".join((self.names.articles, self.names.claims, self.names.clusters))

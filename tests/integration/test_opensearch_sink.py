@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -161,3 +162,15 @@ async def test_write_raises_while_the_node_is_down_and_succeeds_after_restart(
     assert await backend.write([], groups) == []
     await backend.refresh()
     assert (await backend.counts())["claims"] == 7
+
+
+async def test_status_latency_reads_opensearch(
+    backend: OpenSearchBackend, opensearch: local_os.LocalOpenSearch
+) -> None:
+    from shared.status import latency
+
+    submitted = time.time() - 2.0
+    await backend.write([_article("a1", []).model_copy(update={"submitted_ts": submitted})], [])
+    await backend.refresh()
+    lat = await latency(backend.settings)
+    assert lat is not None and lat["articles"] == 1 and 1.5 < lat["p50_s"] < 60
