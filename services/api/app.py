@@ -148,7 +148,7 @@ def create_app(settings: Settings, backend: IndexBackend | None = None) -> FastA
         return FileResponse(WEB / "dashboard.html", headers=PAGE_HEADERS)
 
     @app.get("/static/{name}", include_in_schema=False)
-    async def static(name: Literal["app.js", "app.css", "dashboard.js"]) -> FileResponse:
+    async def static(name: Literal["app.js", "app.css", "dashboard.js", "dom.js"]) -> FileResponse:
         return FileResponse(WEB / name, headers=PAGE_HEADERS)
 
     return app

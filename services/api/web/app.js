@@ -3,16 +3,8 @@
 // HTML-escaped with <mark> around matches.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const FIELDS = ["q", "speaker", "outlet", "kind"];
 let page = 1;
-
-function el(tag, props, ...children) {
-  const node = document.createElement(tag);
-  Object.assign(node, props || {});
-  for (const child of children) node.append(child);
-  return node;
-}
 
 function params() {
   const p = new URLSearchParams();

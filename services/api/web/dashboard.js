@@ -2,19 +2,11 @@
 // samples as SVG line charts. Every value is inserted as text; nothing is loaded from elsewhere.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 const SERVICES = ["fetcher", "cleaner", "extractor", "dedup", "indexer"];
 const COLORS = { fetcher: "#1f77b4", cleaner: "#2ca02c", extractor: "#ff7f0e", dedup: "#9467bd", indexer: "#d62728" };
 const W = 640, H = 220, PAD = { left: 56, right: 10, top: 10, bottom: 24 };
 let pollMs = 5000;
-
-function el(tag, props, ...children) {
-  const node = document.createElement(tag);
-  Object.assign(node, props || {});
-  for (const child of children) node.append(child);
-  return node;
-}
 
 function svg(tag, attrs) {
   const node = document.createElementNS(SVG, tag);
