@@ -94,3 +94,63 @@ def test_holes_ignore_messages_in_flight() -> None:
     assert worker.holes(c) == {}
     assert worker.holes(consumer(1702, [1702, 1703])) == {}
     assert worker.holes(consumer(1702, [1703], COMPACTED)) == {}
+
+
+class Exited(Exception):
+    pass
+
+
+@dataclass
+class SeekingConsumer(FakeConsumer):
+    seeks: list[tuple[TP, int]] = field(default_factory=list)
+
+    async def seek(self, tp: TP, offset: int) -> None:
+        self.seeks.append((tp, offset))
+
+
+@dataclass
+class FakeBinding:
+    """What ``_Binding._check_holes`` reads: the app's consumer and the sightings so far."""
+
+    consumer: SeekingConsumer
+    name: str = "dedup"
+    _holes: dict[Any, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def app(self) -> Any:
+        return self
+
+
+async def test_a_lasting_hole_is_read_again_then_exited_on(monkeypatch: Any) -> None:
+    def exit_without_commit(why: str) -> None:
+        raise Exited(why)
+
+    monkeypatch.setattr(worker, "_exit_without_commit", exit_without_commit)
+    c = SeekingConsumer()
+    c._committed_offset[STRICT], c._acked[STRICT] = 154, [155, 156]
+    binding = FakeBinding(c)
+    check = worker._Binding._check_holes
+    await check(binding)  # type: ignore[arg-type]
+    assert c.seeks == []  # seen once: it may still arrive
+    await check(binding)  # type: ignore[arg-type]
+    assert c.seeks == [(STRICT, 154)]  # seen twice: read the partition again from the hole
+    for _ in range(worker.HOLE_SEEK_CHECKS - 1):
+        await check(binding)  # type: ignore[arg-type]
+    assert c.seeks == [(STRICT, 154)]  # one seek, then patience while the buffer drains
+    try:
+        await check(binding)  # type: ignore[arg-type]
+    except Exited as exc:
+        assert "@154" in str(exc)
+    else:
+        raise AssertionError("a hole that outlived the seek must end the worker without commit")
+
+
+async def test_a_filled_hole_resets_the_count(monkeypatch: Any) -> None:
+    c = SeekingConsumer()
+    c._committed_offset[STRICT], c._acked[STRICT] = 154, [155]
+    binding = FakeBinding(c)
+    check = worker._Binding._check_holes
+    await check(binding)  # type: ignore[arg-type]
+    c._committed_offset[STRICT], c._acked[STRICT] = 156, []  # 154 arrived and was committed
+    await check(binding)  # type: ignore[arg-type]
+    assert c.seeks == [] and binding._holes == {}
