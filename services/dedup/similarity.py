@@ -175,7 +175,7 @@ class Profile:
         self.words = words = frozenset(toks)
         self.content = content = words - STOPWORDS
         self.stops = words & STOPWORDS
-        self.numbers = frozenset(w for w in words if w[0].isdigit())
+        self.numbers, self.negated = _figures(toks)
         idf, default = scorer.idf_table, scorer.idf_default
         self.idf_of = {w: idf.get(w, default) for w in content}
         self.idf = math.fsum(self.idf_of.values())
@@ -186,7 +186,6 @@ class Profile:
         self.fourgrams = frozenset(zip(toks, toks[1:], toks[2:], toks[3:], strict=False))
         # Word n-grams of the partial-report span length (see _partial_report).
         self.spans = frozenset(zip(*(toks[i:] for i in range(PARTIAL_MIN_SPAN)), strict=False))
-        self.negated = not NEGATIONS.isdisjoint(words)
         self.polar = words & _POLAR
         self.said = "said" in words
         # Only units the model weighs matter for the lexicon term; keeping just those makes the
@@ -335,7 +334,7 @@ class Scorer:
         figures or one side negated): the dedup hot path skips scoring those candidates, and
         checks this without building their profiles."""
         (na, nega), (nb, negb) = _figures(a), _figures(b)
-        return nega == negb and not (na and nb and na - nb and nb - na)
+        return nega == negb and not _contradict(na, nb)
 
     def score(self, a: tuple[str, ...], b: tuple[str, ...]) -> PairScore:
         """Score a pair of token tuples (see the module contract)."""
@@ -352,21 +351,21 @@ class Scorer:
         features = dict(zip(FEATURES, values))  # noqa: B905 (lengths checked at load)
         features["lexicon"] = lexicon
         features["opposite"] = float(opposite)
-        features["numbers_contradict"] = float(_numbers_contradict(pa, pb))
+        features["numbers_contradict"] = float(_contradict(pa.numbers, pb.numbers))
         features["partial_report"] = float(_partial_report(pa, pb))
         return PairScore(score, score >= self.threshold, features)
 
 
 @lru_cache(maxsize=1 << 17)
 def _figures(toks: tuple[str, ...]) -> tuple[frozenset[str], bool]:
-    """The figures of a token tuple and whether it is negated (as ``Profile`` has them)."""
+    """The figures of a token tuple and whether it is negated (``Profile`` takes them from here)."""
     words = frozenset(toks)
     return frozenset(w for w in words if w[0].isdigit()), not NEGATIONS.isdisjoint(words)
 
 
-def _numbers_contradict(a: Profile, b: Profile) -> bool:
+def _contradict(na: frozenset[str], nb: frozenset[str]) -> bool:
     """Both texts carry figures, and each one a figure the other lacks."""
-    return bool(a.numbers and b.numbers and a.numbers - b.numbers and b.numbers - a.numbers)
+    return bool(na and nb and na - nb and nb - na)
 
 
 def _opposite(a: Profile, b: Profile) -> bool:
