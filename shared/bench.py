@@ -170,14 +170,23 @@ _SYLLABLES = (
 
 
 def _rewrite(text: str, round_: int) -> str:
-    out = []
-    for word in text.split():
-        digest = hashlib.blake2b(f"{word}|{round_}".encode(), digest_size=4).digest()
-        if word.lower() in STOPWORDS or digest[0] < 86:  # 86/256: a third of the content words
-            out.append(word)
-        else:
-            out.append("".join(_SYLLABLES[b % len(_SYLLABLES)] for b in digest[1:4]))
-    return " ".join(out)
+    """Another statement on the claim's subject: a third of its content words kept (the ones
+    this round's hash ranks first), the rest replaced, and the words put in another order (a
+    statement that kept the claim's word order around the kept words would be a partial report
+    of it, and rightly join its cluster)."""
+    words = text.split()
+    keyed = [_digest(f"{w}|{round_}|{i}") for i, w in enumerate(words)]
+    content = sorted((keyed[i], i) for i, w in enumerate(words) if w.lower() not in STOPWORDS)
+    replaced = {i for _, i in content[len(content) // 3 :]}
+    out = [
+        (k[3:], "".join(_SYLLABLES[b % len(_SYLLABLES)] for b in k[:3]) if i in replaced else w)
+        for i, (w, k) in enumerate(zip(words, keyed, strict=True))
+    ]
+    return " ".join(w for _, w in sorted(out))
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode(), digest_size=6).digest()
 
 
 def bench_dedup(groups: list[ClaimGroup], stored: int) -> tuple[float, float]:

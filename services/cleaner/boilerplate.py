@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import itertools
 import re
 import tomllib
 from collections.abc import Sequence
@@ -347,7 +348,41 @@ def match_lines(lines: Sequence[str], rules: Rules = RULES) -> list[Family | Non
     gated = rules.gated.needles_in(words, text)
     phrases = rules.phrases.needles_in(words, text)
     needles = [(n, gated.get(n, ()), phrases.get(n, ())) for n in gated.keys() | phrases.keys()]
-    return [_match(line, needles, rules) for line in lines]
+    return [
+        _match(line, hits, rules) for line, hits in zip(lines, _line_hits(lines, text, needles), strict=True)
+    ]
+
+
+def _line_hits(lines: Sequence[str], text: str, needles: Needles) -> list[tuple[set[int], set[int]]]:
+    """Per line, the gated and phrase patterns its needles call for.
+
+    A substring test stands in for a word test here (the article-level test was by word): a
+    false hit costs one regex call. Needles hold no newline, so each occurrence in the joined
+    text lies in one line: a few ``find`` calls over the article replace a test of every needle
+    on every line.
+    """
+    hits: list[tuple[set[int], set[int]]] = [(set(), set()) for _ in lines]
+    if not needles:
+        return hits
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): offsets would drift
+        for (gated, phrases), line in zip(hits, lines, strict=True):
+            low_line = line.lower()
+            for needle, gated_hits, phrase_hits in needles:
+                if needle in low_line:
+                    gated.update(gated_hits)
+                    phrases.update(phrase_hits)
+        return hits
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    for needle, gated_hits, phrase_hits in needles:
+        at = low.find(needle)
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            gated, phrases = hits[i]
+            gated.update(gated_hits)
+            phrases.update(phrase_hits)
+            at = low.find(needle, starts[i + 1] if i + 1 < len(starts) else len(low))
+    return hits
 
 
 def _word_byte(c: int) -> int:
@@ -372,18 +407,10 @@ def article_words(text: str) -> set[bytes]:
     return set(text.encode().translate(_WORD_BYTES).split())
 
 
-def _match(line: str, needles: Needles, rules: Rules) -> Family | None:
+def _match(line: str, hits: tuple[set[int], set[int]], rules: Rules) -> Family | None:
     first = rules.ungated.match(line)
     best = len(rules.families) if first is None else first
-    # Which gated patterns the line's needles call for. A substring test stands in for a word
-    # test here (the article-level test was by word): a false hit costs one regex call.
-    low = line.lower()
-    gated: set[int] = set()
-    phrases: set[int] = set()
-    for needle, gated_hits, phrase_hits in needles:
-        if needle in low:
-            gated.update(gated_hits)
-            phrases.update(phrase_hits)
+    gated, phrases = hits
     for g in rules.gated.pick(gated) if gated else ():
         if g.family >= best:
             break

@@ -30,14 +30,19 @@ def clean_article(article: FetchedArticle, learned: frozenset[str] = frozenset()
     result = clean(article.text, title=article.title, learned=learned)
     if not result.text.strip():
         raise Rejected("empty-after-cleaning", "no text left after removing boilerplate")
-    meta = article.model_dump(include=set(CleanedArticle.model_fields) - {"text", "language"})
-    return CleanedArticle(
-        **meta,
+    # Built without validation: every value is either the validated input's or a typed result
+    # of ``clean`` (validating ~40 sentence spans again cost a seventh of the cleaner's time).
+    return CleanedArticle.model_construct(
+        **{name: getattr(article, name) for name in _META},
         text=result.text,
         sentences=list(result.sentences),
         language=result.language or article.language,
         removed=dict(Counter(r.reason for r in result.removed)),
     )
+
+
+# What a cleaned article carries over from the fetched one as it is.
+_META = tuple(set(CleanedArticle.model_fields) - {"text", "sentences", "language", "removed"})
 
 
 def clean_learning(article: FetchedArticle, state: OutletStates, policy: LearnPolicy) -> CleanedArticle:

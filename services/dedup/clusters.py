@@ -19,6 +19,7 @@ it against state that has moved on could link clusters that the first delivery k
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,6 +50,11 @@ MEMBER = "m:"
 # indexed under the key, so a rebuilt index (which, like the live one, includes merged
 # clusters and not evicted ones) decides alike.
 WORD_KEY_MAX = 48
+# Live clusters verified per claim at most: those sharing the most candidate keys with it, then
+# the most recent (first seen, then id). Keeps a claim's cost bounded however dense its block
+# grows (a prolific speaker's thousands of statements on one subject); a true match shares more
+# keys than statements that merely share its subject's words.
+CANDIDATES_MAX = 8
 
 
 @lru_cache(maxsize=200_000)
@@ -91,6 +97,7 @@ class ClusterState:
             if entry and not cid.startswith(MEMBER):  # merged ones too, as the live index has them
                 for text in entry[TEXTS]:
                     self._add(cid, entry[BLOCK], text_tokens(text))
+        _settle()
 
     def assign(self, group: ClaimGroup, partition: int = 0) -> tuple[ClaimGroup, list[ClusterRecord]]:
         """Cluster every claim of ``group``; returns it with cluster ids, and the touched clusters."""
@@ -123,6 +130,7 @@ class ClusterState:
             if not cid.startswith(MEMBER):
                 self._remove(cid, entry)
         self.size -= len(stale)
+        _settle()
         return len(stale)
 
     def known(self, claim_id: str) -> str | None:
@@ -166,7 +174,28 @@ class ClusterState:
     def _matches(
         self, claim: Claim, block: str, toks: tuple[str, ...], now: float
     ) -> Iterator[tuple[str, Any, float]]:
-        for cid in self._candidates(block, toks):
+        scorer = shipped()
+        for cid, entry in self._live(self._candidates(block, toks), now):
+            if not speakers_compatible(claim.speaker, entry[SPEAKER]):
+                continue
+            # The same statement for claims of one source: equivalent, or a partial report of it
+            # (which scores low as a paraphrase), never contradicting figures or negation.
+            best = -1.0
+            for other in map(text_tokens, entry[TEXTS]):
+                if not scorer.may_be_same(toks, other):
+                    continue
+                result = scorer.score(toks, other)
+                if scorer.same_statement(result) and result.score > best:
+                    best = result.score
+                    if best >= VARIANT_BELOW:
+                        break  # the other texts could only confirm it: ``_update`` needs no more
+            if best >= 0.0:
+                yield cid, entry, best
+
+    def _live(self, hits: dict[str, int], now: float) -> list[tuple[str, Any]]:
+        """The candidates still open to new members, best first, at most ``CANDIDATES_MAX``."""
+        live = []
+        for cid in hits:
             entry = self.table.get(cid)
             if not entry or entry[MERGED] is not None or entry[LAST] < now - self.window_s:
                 continue
@@ -174,38 +203,27 @@ class ClusterState:
                 # Founded by a later message: seen here only when this message is redelivered
                 # after the state moved on. Ignoring it keeps redelivery's decisions the same.
                 continue
-            if not speakers_compatible(claim.speaker, entry[SPEAKER]):
-                continue
-            # The same statement for claims of one source: equivalent, or a partial report of it
-            # (which scores low as a paraphrase), never contradicting figures or negation.
-            scorer = shipped()
-            same = [
-                r
-                for r in (
-                    scorer.score(toks, other)
-                    for other in map(text_tokens, entry[TEXTS])
-                    if scorer.may_be_same(toks, other)
-                )
-                if scorer.same_statement(r)
-            ]
-            if same:
-                yield cid, entry, max(r.score for r in same)
+            live.append((cid, entry))
+        if len(live) > CANDIDATES_MAX:
+            live.sort(key=lambda c: (-hits[c[0]], -c[1][FIRST], c[0]))
+            del live[CANDIDATES_MAX:]
+        return live
 
-    def _candidates(self, block: str, toks: tuple[str, ...]) -> set[str]:
-        found: set[str] = set()
+    def _candidates(self, block: str, toks: tuple[str, ...]) -> dict[str, int]:
+        """Clusters sharing a candidate key with the tokens, with how many keys each shares."""
+        hits: dict[str, int] = {}
         for key in _bands(block, toks):
             hit = self.index.get(key)
             if hit is None:
                 continue
-            if isinstance(hit, str):
-                found.add(hit)
-            else:
-                found.update(hit)
+            for cid in (hit,) if isinstance(hit, str) else hit:
+                hits[cid] = hits.get(cid, 0) + 1
         for key in _words(block, toks):
             ids = self.words.get(key)
             if ids and len(ids) <= WORD_KEY_MAX:
-                found.update(ids)
-        return found
+                for cid in ids:
+                    hits[cid] = hits.get(cid, 0) + 1
+        return hits
 
     def _add(self, cid: str, block: str, toks: tuple[str, ...]) -> None:
         for key in _bands(block, toks):
@@ -274,6 +292,15 @@ class ClusterState:
         merged[MERGED] = winner
         self.table[loser] = merged
         touched[loser] = _record(loser, merged, [])
+
+
+def _settle() -> None:
+    """Move every object alive now out of the cyclic collector's reach. Cluster state is
+    millions of long-lived, acyclic objects (entry lists, texts, index lists): left in the
+    oldest generation, each full collection walks all of them (about a second at a million
+    claims), and a growing state triggers one every 25% of growth. Plain reference counting
+    still frees them when evicted; only cycles among them would leak, and there are none."""
+    gc.freeze()
 
 
 def _stale(key: str, entry: Any, partition: int, before: float) -> bool:

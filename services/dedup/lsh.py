@@ -48,11 +48,18 @@ def word_keys(block: str, toks: tuple[str, ...], idf: Callable[[str], float]) ->
     return [hash((base, -1, _h(t))) & _MASK for t in rare[:WORD_KEYS]]
 
 
+@lru_cache(maxsize=1 << 16)  # ~600 B a row: 40 MB for the 65k most recent words
+def _row(token: str) -> tuple[int, ...]:
+    """The token's value under every row's permutation (cached: words are Zipfian)."""
+    h = _h(token)
+    return tuple((h * a + b) & _MASK for a, b in _PERMS)
+
+
 def band_keys(block: str, toks: tuple[str, ...]) -> list[int]:
     """The LSH keys of a claim's tokens in ``block`` (empty when it has no content word)."""
-    hashes = {_h(t) for t in toks if t not in STOPWORDS}
-    if not hashes:
+    rows = [_row(t) for t in {t for t in toks if t not in STOPWORDS}]
+    if not rows:
         return []
-    mins = [min(((h * a + b) & _MASK) for h in hashes) for a, b in _PERMS]
+    mins = list(map(min, zip(*rows, strict=True)))
     base = _h(block)
     return [hash((base, band, *mins[band * ROWS : (band + 1) * ROWS])) & _MASK for band in range(BANDS)]

@@ -57,6 +57,11 @@ MODEL_PATH: Final = Path(__file__).with_name("model.json")
 PARTIAL_MIN_SHARED: Final = 5
 PARTIAL_MIN_CONTAINMENT: Final = 0.5
 PARTIAL_MIN_SPAN: Final = 5
+# Two texts are one statement only if their shared content words carry at least this share of
+# the shorter text's IDF mass. No MRPC pair below 0.26 passes the claims decision anyway, nor
+# does any gold cross-outlet pair below 0.35; the floor refuses the rest (texts on one subject
+# that share a few of its words) before any profile is built: the dedup hot path's cheap veto.
+SAME_MIN_SHARED_IDF: Final = 0.4
 # A pair whose texts differ by one of these opposites ("rose"/"fell") is scaled down by this
 # factor: MRPC agrees (4 of its 34 such pairs are paraphrases) and so does our precision goal.
 CONTRADICTION_FACTOR: Final = 0.25
@@ -159,7 +164,6 @@ class Profile:
         "prefixes",
         "rare",
         "said",
-        "spans",
         "stops",
         "tail",
         "tokens",
@@ -175,17 +179,12 @@ class Profile:
         self.words = words = frozenset(toks)
         self.content = content = words - STOPWORDS
         self.stops = words & STOPWORDS
-        self.numbers, self.negated = _figures(toks)
-        idf, default = scorer.idf_table, scorer.idf_default
-        self.idf_of = {w: idf.get(w, default) for w in content}
-        self.idf = math.fsum(self.idf_of.values())
+        self.numbers, self.negated, self.idf_of, self.idf = scorer.gist(toks)
         self.rare = content - scorer.known_words - self.numbers
         self.prefixes = frozenset(w[:4] for w in content)
         self.bigrams = frozenset(map(" ".join, pairwise(toks)))
         self.trigrams = frozenset(zip(toks, toks[1:], toks[2:], strict=False))
         self.fourgrams = frozenset(zip(toks, toks[1:], toks[2:], toks[3:], strict=False))
-        # Word n-grams of the partial-report span length (see _partial_report).
-        self.spans = frozenset(zip(*(toks[i:] for i in range(PARTIAL_MIN_SPAN)), strict=False))
         self.polar = words & _POLAR
         self.said = "said" in words
         # Only units the model weighs matter for the lexicon term; keeping just those makes the
@@ -268,6 +267,21 @@ class Scorer:
         self.strict_threshold = threshold if strict_threshold is None else strict_threshold
         # ~16 KB a profile: 4096 of them (the hot cluster representatives) stay under 70 MB.
         self.profile = lru_cache(maxsize=1 << 12)(self._profile)
+        # ~1 KB a gist; the new claims' own (looked up again for every candidate) are the hits.
+        self.gist = lru_cache(maxsize=1 << 14)(self._gist)
+
+    def _gist(self, toks: tuple[str, ...]) -> Gist:
+        """What the cheap veto needs (``may_be_same``); ``Profile`` takes it from here too, so
+        the veto and the full decision compute the same floats."""
+        words = frozenset(toks)
+        idf, default = self.idf_table, self.idf_default
+        idf_of = {w: idf.get(w, default) for w in words - STOPWORDS}
+        return (
+            frozenset(w for w in words if w[0].isdigit()),
+            not NEGATIONS.isdisjoint(words),
+            idf_of,
+            math.fsum(idf_of.values()),
+        )
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Scorer:
@@ -327,20 +341,25 @@ class Scorer:
         f = result.features
         if f.get("numbers_contradict", 0.0) or f.get("negation_mismatch", 0.0):
             return False
+        if f.get("shared_idf_min", 1.0) < SAME_MIN_SHARED_IDF:
+            return False
         return result.score >= self.strict_threshold or f.get("partial_report", 0.0) >= 1.0
 
     def may_be_same(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         """False when ``same_statement`` must refuse the pair whatever its score (contradicting
-        figures or one side negated): the dedup hot path skips scoring those candidates, and
-        checks this without building their profiles."""
-        (na, nega), (nb, negb) = _figures(a), _figures(b)
-        return nega == negb and not _contradict(na, nb)
+        figures, one side negated, or too little shared: ``SAME_MIN_SHARED_IDF``): the dedup hot
+        path skips scoring those candidates, and checks this without building their profiles."""
+        na, nega, ia, ta = self.gist(a)
+        nb, negb, ib, tb = self.gist(b)
+        if nega != negb or _contradict(na, nb):
+            return False
+        return _shared_idf_min(ia, ta, ib, tb) >= SAME_MIN_SHARED_IDF
 
     def score(self, a: tuple[str, ...], b: tuple[str, ...]) -> PairScore:
         """Score a pair of token tuples (see the module contract)."""
         pa, pb = self.profile(a), self.profile(b)
         if pa.content.isdisjoint(pb.content):
-            return PairScore(0.0, False, {"content_jaccard": 0.0})
+            return PairScore(0.0, False, {"content_jaccard": 0.0, "shared_idf_min": 0.0})
         values = self.features(pa, pb)
         lexicon = self.lexicon(pa, pb)
         z = self.intercept + lexicon + sum(map(mul, self.coef, values))
@@ -353,14 +372,20 @@ class Scorer:
         features["opposite"] = float(opposite)
         features["numbers_contradict"] = float(_contradict(pa.numbers, pb.numbers))
         features["partial_report"] = float(_partial_report(pa, pb))
+        features["shared_idf_min"] = _shared_idf_min(pa.idf_of, pa.idf, pb.idf_of, pb.idf)
         return PairScore(score, score >= self.threshold, features)
 
 
-@lru_cache(maxsize=1 << 17)
-def _figures(toks: tuple[str, ...]) -> tuple[frozenset[str], bool]:
-    """The figures of a token tuple and whether it is negated (``Profile`` takes them from here)."""
-    words = frozenset(toks)
-    return frozenset(w for w in words if w[0].isdigit()), not NEGATIONS.isdisjoint(words)
+# A token tuple's figures, whether it is negated, its content words' IDFs and their sum.
+Gist = tuple[frozenset[str], bool, dict[str, float], float]
+
+
+def _shared_idf_min(ia: dict[str, float], ta: float, ib: dict[str, float], tb: float) -> float:
+    """IDF mass of the content words two texts share, over the smaller text's (0 if it has none)."""
+    small = min(ta, tb)
+    if small <= 0:
+        return 0.0
+    return math.fsum(map(ia.__getitem__, ia.keys() & ib.keys())) / small
 
 
 def _contradict(na: frozenset[str], nb: frozenset[str]) -> bool:
@@ -391,7 +416,13 @@ def _partial_report(a: Profile, b: Profile) -> bool:
         return False
     if math.fsum(map(a.idf_of.__getitem__, content)) < PARTIAL_MIN_CONTAINMENT * min(a.idf, b.idf):
         return False
-    return not a.spans.isdisjoint(b.spans)
+    # Reached by few pairs: the span n-grams are built here rather than in every Profile.
+    return not _spans(a.tokens).isdisjoint(_spans(b.tokens))
+
+
+def _spans(toks: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """Word n-grams of the partial-report span length."""
+    return frozenset(zip(*(toks[i:] for i in range(PARTIAL_MIN_SPAN)), strict=False))
 
 
 def _overlap(a: Profile, b: Profile, words: frozenset[str], content: frozenset[str]) -> list[float]:

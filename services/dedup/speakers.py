@@ -103,6 +103,7 @@ def _names_agree(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     return all(any(_same_name(x, y) for y in whole) for x in part)
 
 
+@lru_cache(maxsize=1 << 16)  # a block's claims come from a handful of speaker strings
 def speakers_compatible(a: str | None, b: str | None) -> bool:
     """Whether ``a`` and ``b`` may name the same source (see the module contract)."""
     if a is None or b is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from services.dedup.clusters import MEMBER, ClusterState
+from services.dedup.clusters import CANDIDATES_MAX, MEMBER, ClusterState, text_tokens
 from services.dedup.speakers import block_key
 from shared.records import Claim, ClaimGroup
 
@@ -96,3 +96,24 @@ def test_eviction_drops_clusters_and_assignments_of_the_window() -> None:
     assert state.index == {} and state.words == {}  # the candidate index forgot them too
     (new,) = cluster_ids(state, group("a3", "Nadia Corvell", [text], 2 * DAY))
     assert new is not None and len(state.table) == 1
+
+
+def test_candidates_per_claim_are_bounded_and_the_true_match_ranks_first() -> None:
+    # A prolific speaker: many statements sharing a subject's words with the new claim. Only
+    # CANDIDATES_MAX of them are verified; the one that shares the most keys (the same
+    # statement) is among them however many others the block holds.
+    state = ClusterState(table={}, window_s=30 * DAY)
+    speaker = "Ilse Marwick"
+    original = "the harbour wall will be rebuilt before the winter storms reach the coast"
+    [founder] = cluster_ids(state, group("a0", speaker, [original], 1.0))
+    for i in range(3 * CANDIDATES_MAX):
+        text = f"the harbour wall plan number {i} was discussed with coast residents on day {i}"
+        cluster_ids(state, group(f"b{i}", speaker, [text], 2.0 + i))
+    toks = text_tokens(original)
+    hits = state._candidates(block_key(speaker), toks)
+    assert len(hits) > CANDIDATES_MAX
+    live = state._live(hits, 100.0)
+    assert len(live) == CANDIDATES_MAX
+    assert live[0][0] == founder
+    again = "the harbour wall will be rebuilt before winter storms reach the coast"
+    assert cluster_ids(state, group("a1", speaker, [again], 100.0)) == [founder]

@@ -18,6 +18,7 @@ import pytest
 
 from services.dedup.normalize import STOPWORDS, tokens
 from services.dedup.similarity import (
+    SAME_MIN_SHARED_IDF,
     lsh_bands,
     minhash,
     same_statement,
@@ -336,3 +337,27 @@ def test_seed_gold_clusters() -> None:
     # three shared words, the rest needs knowing what the plan was.
     assert missed == [("seed-000-04", "seed-001-05")]
     assert len(found) == 4
+
+
+def test_cheap_veto_never_refuses_what_the_full_decision_accepts() -> None:
+    # ``may_be_same`` runs before any profile is built; it may only refuse pairs that
+    # ``same_statement`` refuses too, and the floor it applies is the one the decision reports.
+    scorer = shipped()
+    texts = [t for pair in (*SAME, *DIFFERENT) for t in pair]
+    for a, b in combinations(texts, 2):
+        ta, tb = tokens(a), tokens(b)
+        result = scorer.score(ta, tb)
+        if scorer.same_statement(result):
+            assert scorer.may_be_same(ta, tb), (a, b)
+        if not scorer.may_be_same(ta, tb):
+            assert not scorer.same_statement(result), (a, b)
+
+
+def test_texts_sharing_little_of_their_weight_are_not_one_statement() -> None:
+    # One subject, a few shared words: under the shared-IDF floor, whatever the model says.
+    a = "The council will publish the flood wall survey next week and consult residents."
+    b = "Residents of the harbour district said the new wall had ruined the view for good."
+    result = score_pair(a, b)
+    assert result.features["shared_idf_min"] < SAME_MIN_SHARED_IDF
+    assert not same_statement(result)
+    assert not shipped().may_be_same(tokens(a), tokens(b))
