@@ -18,6 +18,7 @@ sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # A break: a newline, or a candidate end (terminal punctuation plus trailing closers, before
 # spaces and a capital or digit, possibly behind an opening quote or bracket).
@@ -25,6 +26,7 @@ _BREAK = re.compile(
     r"""(?=[\n.!?…])(?:\n|(?:\.\.\.|…|[.!?]+)["'\u201d\u2019)\]]*(?=[ \t\r\f\v\u00a0]+["'\u201c\u2018(\[]*"""
     r"""([A-Z0-9][\w'’-]*)))"""
 )
+_BREAK_START = re.compile(r"[\n.!?…]")  # where a _BREAK match can begin
 _TOKEN_CHARS = frozenset(".'’&-")
 # An attribution right after a closing quotation mark: a name (or pronoun) and a speech verb.
 _ATTRIBUTION = re.compile(
@@ -58,7 +60,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans; see the module docstring for the contract."""
     spans: list[tuple[int, int]] = []
     cut = 0
-    for m in _BREAK.finditer(text):
+    for m in _breaks(text):
         if m.group() == "\n":
             _add(spans, text, cut, m.start())
             cut = m.end()
@@ -67,6 +69,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             cut = m.end()
     _add(spans, text, cut, len(text))
     return spans
+
+
+def _breaks(text: str) -> Iterator[re.Match[str]]:
+    """``_BREAK.finditer(text)``, faster: the regex is tried only where a break can start (a
+    scan for one character class runs at C speed; finditer tries the whole pattern at every
+    position)."""
+    resume = 0
+    match = _BREAK.match
+    for c in _BREAK_START.finditer(text):
+        if c.start() >= resume and (m := match(text, c.start())) is not None:
+            resume = m.end()
+            yield m
 
 
 def _is_end(text: str, m: re.Match[str]) -> bool:

@@ -14,7 +14,8 @@ tried on a line only if their family allows the line's length and they can start
 character (worked out from the parsed pattern); the matching subset is merged into one regex,
 compiled on first use and cached. Other patterns are gated by needles, words (or symbols) of
 which one must occur in the line; the article's word set is computed once with C-level string
-methods and intersected with the needle index.
+methods and intersected with the needle index. And a short line's verdict, which depends on the
+line alone, is remembered: an outlet's share bars and footers are decided once, not per article.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import itertools
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,7 @@ class Rules:
     gated: GateIndex  # gated line patterns
     phrases: GateIndex  # phrase families' patterns
     limits: dict[str, int]
+    decided: dict[str, Family | None] = field(default_factory=dict)  # see match_lines
 
 
 def load_rules(path: Path = RULES_PATH) -> Rules:
@@ -343,14 +345,36 @@ def match_lines(lines: Sequence[str], rules: Rules = RULES) -> list[Family | Non
     Tokenising the article once and intersecting with the needle words leaves, per line, a
     few substring tests instead of a tokenisation: half the cost on typical news.
     """
-    text = "\n".join(lines)
+    decided = rules.decided
+    out: list[Family | None] = [None] * len(lines)
+    todo: list[int] = []
+    for i, line in enumerate(lines):
+        if len(line) <= DECIDED_MAX_CHARS and line in decided:
+            out[i] = decided[line]
+        else:
+            todo.append(i)
+    if not todo:
+        return out
+    fresh = [lines[i] for i in todo]
+    text = "\n".join(fresh)
     words = article_words(text)
     gated = rules.gated.needles_in(words, text)
     phrases = rules.phrases.needles_in(words, text)
     needles = [(n, gated.get(n, ()), phrases.get(n, ())) for n in gated.keys() | phrases.keys()]
-    return [
-        _match(line, hits, rules) for line, hits in zip(lines, _line_hits(lines, text, needles), strict=True)
-    ]
+    if len(decided) > DECIDED_MAX_LINES:
+        decided.clear()
+    for i, line, hits in zip(todo, fresh, _line_hits(fresh, text, needles), strict=True):
+        out[i] = family = _match(line, hits, rules)
+        if len(line) <= DECIDED_MAX_CHARS:
+            decided[line] = family
+    return out
+
+
+# A line's verdict depends on the line alone (a gated pattern's needles are necessary: the
+# article-level needle scan only saves regex calls), so short lines are decided once: an
+# outlet's share bars, sign-up boxes and footers recur in every article it publishes.
+DECIDED_MAX_CHARS = 200
+DECIDED_MAX_LINES = 50_000  # ~10 MB; the memo is dropped whole when full
 
 
 def _line_hits(lines: Sequence[str], text: str, needles: Needles) -> list[tuple[set[int], set[int]]]:

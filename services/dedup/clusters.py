@@ -33,7 +33,7 @@ from shared.ids import cluster_id
 from shared.records import Claim, ClaimGroup, ClusterRecord
 
 # Entry layout (a list, compact in memory and on the changelog):
-BLOCK, SPEAKER, TEXTS, FIRST, LAST, COUNT, OUTLETS, MERGED, PART = range(9)
+BLOCK, SPEAKER, TEXTS, FIRST, LAST, COUNT, OUTLETS, MERGED, PART = range(9)  # PART stays last
 MAX_TEXTS = 4  # the founding text plus a few differently worded members, to catch paraphrase chains
 MAX_OUTLETS = 64
 VARIANT_BELOW = 0.9  # a member this different from every stored text is kept as a variant
@@ -45,6 +45,7 @@ SWEEP_EVERY = 5000
 BAND_KEY_MAX = 24
 # Key prefix of a joiner's assignment: "m:<claim id>" -> [cluster id, seen at, partition].
 MEMBER = "m:"
+_MEMBER_LEN = 3
 # A rare-word key shared by more clusters of one block than this is common in that block (a
 # speaker's pet subject): it yields no candidates. That depends only on which clusters are
 # indexed under the key, so a rebuilt index (which, like the live one, includes merged
@@ -122,8 +123,13 @@ class ClusterState:
 
     def sweep(self, now: float, partition: int) -> int:
         """Evict this partition's clusters untouched for the window; returns how many."""
+        before = now - self.window_s
+        # Both layouts end with the partition; a member entry (3 long) keeps its time at 1, a
+        # cluster at LAST. One comprehension, no call per entry: sweeps read the whole table.
         stale = [
-            cid for cid, e in list(self.table.items()) if e and _stale(cid, e, partition, now - self.window_s)
+            cid
+            for cid, e in list(self.table.items())
+            if e and e[-1] == partition and e[1 if len(e) == _MEMBER_LEN else LAST] < before
         ]
         for cid in stale:
             entry = self.table.pop(cid)
@@ -301,13 +307,6 @@ def _settle() -> None:
     claims), and a growing state triggers one every 25% of growth. Plain reference counting
     still frees them when evicted; only cycles among them would leak, and there are none."""
     gc.freeze()
-
-
-def _stale(key: str, entry: Any, partition: int, before: float) -> bool:
-    """Whether a table entry of ``partition`` was last touched before ``before``."""
-    if key.startswith(MEMBER):
-        return bool(entry[2] == partition and entry[1] < before)
-    return bool(entry[PART] == partition and entry[LAST] < before)
 
 
 def _record(cid: str, entry: Any, new_members: list[str]) -> ClusterRecord:

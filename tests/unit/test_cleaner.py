@@ -473,3 +473,21 @@ def test_more_boilerplate_families_go_and_news_stays() -> None:
         "Rail workers walked out at dawn, the union said in a statement on Monday.",
         "The rail operator said the walkout would cost 4 million marks a day.",
     ]
+
+
+def test_line_verdicts_do_not_depend_on_the_article_or_the_memo() -> None:
+    # match_lines memoises short lines' verdicts across articles: that is only sound if a verdict
+    # is a function of the line alone. Checked on real pages: each line alone, cold, against
+    # its article's lines, warm.
+    rules = boilerplate.load_rules()
+    pages = [normalize(a["text"]) for a in _articles(SHARED / "samples" / "seeds.jsonl")]
+    for page in pages:
+        lines = [ln for ln in page.split("\n") if ln]
+        together = boilerplate.match_lines(lines, rules)
+        assert rules.decided  # the memo is in use
+        alone = []
+        for line in lines:
+            rules.decided.clear()
+            alone.append(boilerplate.match_lines([line], rules)[0])
+        assert together == alone
+        assert boilerplate.match_lines(lines, rules) == together  # warm
