@@ -18,6 +18,7 @@ One run measures, on a synthetic corpus (``shared.corpus``):
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import shutil
 import statistics
@@ -25,8 +26,9 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from services.cleaner.boilerplate import RULES
 from services.cleaner.clean import warm_up
 from services.cleaner.stage import clean_article
 from services.dedup.clusters import ClusterState
@@ -91,11 +94,18 @@ class BenchPlan:
         )
 
 
-def per_core(fn: Callable[[], int]) -> float:
-    """Items per CPU-second of this process for one call of ``fn`` (which returns its item count)."""
-    started = time.process_time()
-    items = fn()
-    return items / max(time.process_time() - started, 1e-9)
+def per_core(fn: Callable[[], int], repeats: int = 1, reset: Callable[[], None] = lambda: None) -> float:
+    """Items per CPU-second of this process for ``fn`` (which returns its item count): the best
+    of ``repeats`` calls, ``reset`` before each. CPU time per unit of work on a shared virtual
+    machine varies between runs (a tight loop here: 0.33 to 0.51 s from one run to the next);
+    the fastest run is the one least disturbed."""
+    best = 0.0
+    for _ in range(repeats):
+        reset()
+        started = time.process_time()
+        items = fn()
+        best = max(best, items / max(time.process_time() - started, 1e-9))
+    return best
 
 
 def _submissions(n: int, seed: int = 7) -> list[Submission]:
@@ -103,28 +113,47 @@ def _submissions(n: int, seed: int = 7) -> list[Submission]:
 
 
 def bench_stages(plan: BenchPlan) -> dict[str, float]:
-    """Stage functions alone, per core."""
+    """Stage functions alone, per core.
+
+    Each stage is timed on its own pass, outputs dropped as a service drops them once sent;
+    a second, untimed pass makes the next stage's input (timing first keeps caches that learn
+    from the stream, such as the cleaner's line verdicts, cold). The corpus and earlier
+    outputs are frozen out of the cyclic GC before each timing: a service does not hold
+    thousands of articles in memory, and each full collection walking them was a fifth of the
+    extractor's measured time.
+    """
     subs = _submissions(plan.stage_articles)
     fetched = [from_submission(s, time.time()) for s in subs]
     warm_up()
-    cleaned: list[CleanedArticle] = []
-    extracted: list[tuple[CleanedArticle, list[Any]]] = []
-
-    def clean_all() -> int:
-        cleaned.extend(clean_article(a) for a in fetched)
-        return len(fetched)
-
-    def extract_all() -> int:
-        extracted.extend((c, article_claims(c)) for c in cleaned)
-        return len(cleaned)
-
-    out = {"clean_articles_per_s": per_core(clean_all), "extract_articles_per_s": per_core(extract_all)}
+    _settle()
+    out = {
+        "clean_articles_per_s": per_core(
+            lambda: _count(clean_article(a) for a in fetched), REPEATS, RULES.decided.clear
+        )
+    }
+    cleaned = [clean_article(a) for a in fetched]
+    _settle()
+    out["extract_articles_per_s"] = per_core(lambda: _count(article_claims(c) for c in cleaned), REPEATS)
+    extracted = [(c, article_claims(c)) for c in cleaned]
+    _settle()
     groups = [g for c, claims in extracted for g in group_claims(c, claims)]
     out["dedup_claims_per_s"], _ = bench_dedup(groups, stored=10_000)
     if plan.dedup_1m:
         out["dedup_claims_per_s_1m"], out["dedup_state_mb_1m"] = bench_dedup(groups, stored=1_000_000)
     out["index_docs_per_s"] = bench_index(plan.data_dir, extracted)
     return out
+
+
+REPEATS = 3  # timed passes per stage; the best counts (see per_core)
+
+
+def _count(items: Iterable[object]) -> int:
+    return sum(1 for _ in items)
+
+
+def _settle() -> None:
+    gc.collect()
+    gc.freeze()
 
 
 def _variants(groups: list[ClaimGroup], total: int) -> Iterator[ClaimGroup]:
@@ -192,17 +221,22 @@ def _digest(key: str) -> bytes:
 def bench_dedup(groups: list[ClaimGroup], stored: int) -> tuple[float, float]:
     """Claims/s per core assigning the corpus's claims with ``stored`` claims already in state,
     and the memory (MB, resident) that state and its candidate index took."""
-    before = _rss_self_mb()
-    state = ClusterState(table={}, window_s=365 * 86400.0)
-    for g in _variants(groups, stored):
-        state.assign(g)
-    grown = _rss_self_mb() - before
-    probe = groups[: max(1, len(groups))]
+    grown = 0.0
+    best = 0.0
+    # A probe claim seen before takes the redelivery path: every repeat fills a new state.
+    for _ in range(REPEATS if stored <= 100_000 else 1):
+        gc.collect()
+        before = _rss_self_mb()
+        state = ClusterState(table={}, window_s=365 * 86400.0)
+        for g in _variants(groups, stored):
+            state.assign(g)
+        grown = max(grown, _rss_self_mb() - before)
+        best = max(best, per_core(partial(_assign_all, state, groups)))
+    return best, round(grown, 1)
 
-    def assign_all() -> int:
-        return sum(len(state.assign(g)[0].claims) for g in probe)
 
-    return per_core(assign_all), round(grown, 1)
+def _assign_all(state: ClusterState, groups: list[ClaimGroup]) -> int:
+    return sum(len(state.assign(g)[0].claims) for g in groups)
 
 
 def _rss_self_mb() -> float:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import logging
 import os
 import time
@@ -160,6 +161,10 @@ class _Binding:
 
         async def _start() -> None:
             await hooks.start()
+            # Everything alive now (modules, rules, models, the app) lives as long as the
+            # process: out of the cyclic collector's reach, full collections stay short.
+            gc.collect()
+            gc.freeze()
 
         async def _stop(sender: Any, **kwargs: Any) -> None:
             await hooks.stop()
