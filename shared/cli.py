@@ -212,13 +212,20 @@ def status(
             console.print(_status_table(report))
         raise typer.Exit(0 if report["healthy"] else 1)
 
-    async def loop(live: Live) -> None:
+    async def loop(live: Live | None) -> None:
         report, after = await collect(settings, interval)
         while True:
-            live.update(_status_table(report))
+            if live is not None:
+                live.update(_status_table(report), refresh=True)
+            else:  # piped to a file or a pager: one table per sample, one after the other
+                console.print(_status_table(report))
             await asyncio.sleep(interval)
             report, after = await collect(settings, interval, before=after)
 
+    if not console.is_terminal:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(loop(None))
+        return
     with Live(console=console, auto_refresh=False) as live, contextlib.suppress(KeyboardInterrupt):
         asyncio.run(loop(live))
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import subprocess
 import sys
+import time
 
 import orjson
 import pytest
@@ -37,6 +39,29 @@ def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+def watch(settings: Settings, samples: int) -> str:
+    """What ``claimwire status --watch`` prints for ``samples`` samples, stopped by Ctrl-C."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli", "status", "--watch", "--interval", "0.5"],
+        env={**service_env(settings), "COLUMNS": "200"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=REPO,
+    )
+    assert proc.stdout is not None
+    lines: list[bytes] = []
+    deadline = time.monotonic() + 60
+    while sum(b"claimwire status" in line for line in lines) < samples and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+    proc.send_signal(signal.SIGINT)
+    rest, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, rest
+    return b"".join([*lines, rest]).decode("utf-8", "replace")
+
+
 async def test_stopped_service_is_stalled_with_its_lag_and_dead_letters_listed(settings: Settings) -> None:
     settings = settings.model_copy(update={"partitions": 1})
     await ensure_topics(settings)
@@ -62,6 +87,17 @@ async def test_stopped_service_is_stalled_with_its_lag_and_dead_letters_listed(s
     assert [(x.letter.stage, x.letter.reason, x.original()) for x in letters] == [
         ("fetcher", "invalid-json", b"{not json")
     ]
+    listed = await asyncio.to_thread(cli, settings, "dlq", "list", "--json")
+    rows = [orjson.loads(line) for line in listed.stdout.splitlines()]
+    assert [(r["ref"], r["stage"], r["reason"], r["offset"]) for r in rows] == [
+        (letters[0].ref, "fetcher", "invalid-json", letters[0].letter.offset)
+    ]
+    table = await asyncio.to_thread(cli, settings, "dlq", "list", "--reason", "invalid-json")
+    assert b"invalid-json" in table.stdout and b"{not json" in table.stdout
+    other = await asyncio.to_thread(cli, settings, "dlq", "list", "--stage", "cleaner")
+    assert b"no dead letters" in other.stdout
+    watched = await asyncio.to_thread(watch, settings, 2)
+    assert watched.count("claimwire status") >= 2 and "fetcher" in watched and "stalled" in watched
     shown = await asyncio.to_thread(cli, settings, "dlq", "show", letters[0].ref)
     assert orjson.loads(shown.stdout)["original"] == "{not json"
     replayed = await asyncio.to_thread(cli, settings, "dlq", "replay", "--stage", "fetcher")
