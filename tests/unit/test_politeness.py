@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from services.fetcher import politeness
 from services.fetcher.politeness import HostGate, Lru
 
 
@@ -46,7 +45,7 @@ _real_sleep = asyncio.sleep
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
     vt = VirtualTime()
-    monkeypatch.setattr(politeness.asyncio, "sleep", vt.sleep)
+    monkeypatch.setattr(asyncio, "sleep", vt.sleep)  # what HostGate.slot awaits
     return vt
 
 
