@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
+import html
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +19,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from services.indexer.sqlite_index import Hit, SqliteIndex
+from services.indexer.sqlite_index import SqliteIndex
 from shared.settings import load_settings
 
 app = typer.Typer(help="claimwire: who claimed what, and which outlets carried it.", no_args_is_help=True)
@@ -108,47 +111,61 @@ def publish(
     console.print(f"published {sent} message(s)")
 
 
+class ClaimKindChoice(enum.StrEnum):
+    quote = "quote"
+    reported = "reported"
+    statement = "statement"
+
+
 @app.command()
 def search(
-    query: str,
+    query: Annotated[str, typer.Argument(help="Words, all required; empty with filters only.")] = "",
     speaker: Annotated[str | None, typer.Option(help="Only claims by this speaker.")] = None,
     outlet: Annotated[str | None, typer.Option(help="Only claims carried by this outlet.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
+    kind: Annotated[ClaimKindChoice | None, typer.Option(help="Only claims of this kind.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only articles in this language (ISO 639-1).")] = None,
+    date_from: Annotated[
+        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="Published on or after.")
+    ] = None,
+    date_to: Annotated[
+        datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Published on or before.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
-    """Search claims: speaker, outlet and cluster of each hit."""
-    settings = load_settings()
-    if settings.opensearch_url:
-        from services.api.cli import search_claims
+    """Search claims: speaker, outlet and cluster of each hit, from the configured index."""
+    from services.api.cli import search_claims
+    from services.indexer.backend import Filters
 
-        found = search_claims(settings, query, speaker=speaker, outlet=outlet, limit=limit)
-        hits = [
-            Hit(
-                h.claim_id,
-                h.article_id,
-                h.kind,
-                h.speaker,
-                h.text,
-                h.text,
-                h.outlet,
-                h.published_at,
-                h.cluster_id,
-                h.cluster_size,
-            )
-            for h in found
-        ]
-    else:
-        hits = _index().search(query, speaker=speaker, outlet=outlet, limit=limit)
+    filters = Filters(
+        speaker=speaker,
+        outlet=outlet,
+        kind=kind.value if kind else None,
+        language=language,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+    )
+    hits = search_claims(load_settings(), query, filters, limit=limit)
     if as_json:
         for h in hits:
-            sys.stdout.write(orjson.dumps(h).decode() + "\n")
+            sys.stdout.write(h.model_dump_json() + "\n")
         return
-    table = Table("speaker", "claim", "outlet", "cluster (size)", show_lines=False)
+    table = Table("speaker", "claim", "outlet", "published", "cluster (size)", show_lines=False)
     for h in hits:
         table.add_row(
-            h.speaker or "?", escape(h.highlighted), h.outlet or "?", f"{h.cluster_id} ({h.cluster_size})"
+            h.speaker or "?",
+            _marked(h.highlighted),
+            h.outlet or "?",
+            (h.published_at or "?")[:10],
+            f"{h.cluster_id} ({h.cluster_size})",
         )
     console.print(table if hits else "no claims found")
+
+
+def _marked(highlighted: str) -> str:
+    """A hit's HTML highlight (escaped text, matches in <mark>) as Rich markup."""
+    text = html.unescape(highlighted.replace("<mark>", "\x00").replace("</mark>", "\x01"))
+    return escape(text).replace("\x00", "[bold yellow]").replace("\x01", "[/]")
 
 
 @app.command()

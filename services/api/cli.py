@@ -67,18 +67,14 @@ def bench_index(
         sys.stdout.write(orjson.dumps(dataclasses.asdict(result)).decode() + "\n")
 
 
-def search_claims(
-    settings: Settings, query: str, *, speaker: str | None = None, outlet: str | None = None, limit: int = 20
-) -> list[ClaimHit]:
+def search_claims(settings: Settings, query: str, filters: Filters, limit: int = 20) -> list[ClaimHit]:
     """The best ``limit`` claims (at most 100) for ``query`` from the configured backend."""
 
     async def go() -> list[ClaimHit]:
         backend = open_backend(settings)
         await backend.start()
         try:
-            request = SearchRequest(
-                query, Filters(speaker=speaker, outlet=outlet), facets=(), size=min(limit, 100)
-            )
+            request = SearchRequest(query, filters, facets=(), size=min(limit, 100))
             return (await backend.search(request)).hits
         finally:
             await backend.close()

@@ -229,6 +229,18 @@ async def test_search_page_groups_results_by_cluster(site: str, browser: str) ->
         [inflation] = await _results(page)
         assert inflation["cluster"] == "ginflation" and inflation["outlets"] == ["Herald", "Ledger"]
 
+        # A date range keeps the claims published in it (the cluster still lists every outlet).
+        await page.eval("document.body.dataset.state = ''")
+        await page.eval("document.getElementById('from').value = '2026-02-11'")
+        await page.eval(
+            "const t = document.getElementById('to'); t.value = '2026-02-28';"
+            "t.dispatchEvent(new Event('change'))"
+        )
+        await _search_done(page)
+        [dated] = await _results(page)
+        assert dated["hits"] == ["Herald"]
+        assert "from=2026-02-11" in await page.eval("location.search")
+
 
 GOOD = [
     orjson.dumps({"id": f"d{i}", "outlet": "Wire", "text": f"The mayor said bridge {i} opens."})

@@ -3,7 +3,7 @@
 // HTML-escaped with <mark> around matches.
 "use strict";
 
-const FIELDS = ["q", "speaker", "outlet", "kind"];
+const FIELDS = ["q", "speaker", "outlet", "kind", "from", "to", "language"];
 let page = 1;
 
 function params() {
@@ -96,7 +96,9 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const name of FIELDS) $(name).value = initial.get(name) || "";
   page = Number(initial.get("page")) || 1;
   $("search").addEventListener("submit", (e) => { e.preventDefault(); page = 1; search(); });
-  $("kind").addEventListener("change", () => { page = 1; search(); });
+  for (const name of ["kind", "from", "to"]) {
+    $(name).addEventListener("change", () => { page = 1; search(); });
+  }
   $("prev").addEventListener("click", () => { page -= 1; search(); });
   $("next").addEventListener("click", () => { page += 1; search(); });
   if (FIELDS.some((name) => initial.get(name))) search();
