@@ -19,7 +19,6 @@ it against state that has moved on could link clusters that the first delivery k
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,7 +97,6 @@ class ClusterState:
             if entry and not cid.startswith(MEMBER):  # merged ones too, as the live index has them
                 for text in entry[TEXTS]:
                     self._add(cid, entry[BLOCK], text_tokens(text))
-        _settle()
 
     def assign(self, group: ClaimGroup, partition: int = 0) -> tuple[ClaimGroup, list[ClusterRecord]]:
         """Cluster every claim of ``group``; returns it with cluster ids, and the touched clusters."""
@@ -136,7 +134,6 @@ class ClusterState:
             if not cid.startswith(MEMBER):
                 self._remove(cid, entry)
         self.size -= len(stale)
-        _settle()
         return len(stale)
 
     def known(self, claim_id: str) -> str | None:
@@ -154,18 +151,20 @@ class ClusterState:
         now = group.submitted_ts
         matches = sorted(self._matches(claim, group.block, toks, now), key=lambda m: (m[1][FIRST], m[0]))
         if not matches:
-            cid = cluster_id(claim.claim_id)
-            self.table[cid] = [group.block, claim.speaker, [claim.text], now, now, 0, [], None, part]
+            winner = cluster_id(claim.claim_id)
+            # Written once, by _update (each table write is a changelog message), before the
+            # index learns it: band lists order their clusters by the table's first-seen times.
+            founded = [group.block, claim.speaker, [claim.text], now, now, 0, [], None, part]
+            self._update(winner, claim, group, toks, 1.0, touched, founded)
             self.size += 1
-            self._add(cid, group.block, toks)
-            winner, best = cid, 1.0
+            self._add(winner, group.block, toks)
         else:
             winner, best = matches[0][0], max(m[2] for m in matches)
             for loser, entry, _ in matches[1:]:
                 self._merge(loser, entry, winner, touched)
             self.table[MEMBER + claim.claim_id] = [winner, now, part]
             self.size += 1
-        self._update(winner, claim, group, toks, best, touched)
+            self._update(winner, claim, group, toks, best, touched)
         return claim.model_copy(update={"cluster_id": winner})
 
     def _again(self, claim: Claim, cid: str, touched: dict[str, ClusterRecord]) -> Claim:
@@ -276,8 +275,10 @@ class ClusterState:
         toks: tuple[str, ...],
         score: float,
         touched: dict[str, ClusterRecord],
+        founded: list[Any] | None = None,
     ) -> None:
-        entry = list(self.table[cid])
+        """Count ``claim`` into cluster ``cid`` (``founded``: its new entry, not yet stored)."""
+        entry = founded if founded is not None else list(self.table[cid])
         entry[LAST] = max(entry[LAST], group.submitted_ts)
         entry[COUNT] += 1
         if claim.speaker and len(claim.speaker) > len(entry[SPEAKER] or ""):
@@ -298,15 +299,6 @@ class ClusterState:
         merged[MERGED] = winner
         self.table[loser] = merged
         touched[loser] = _record(loser, merged, [])
-
-
-def _settle() -> None:
-    """Move every object alive now out of the cyclic collector's reach. Cluster state is
-    millions of long-lived, acyclic objects (entry lists, texts, index lists): left in the
-    oldest generation, each full collection walks all of them (about a second at a million
-    claims), and a growing state triggers one every 25% of growth. Plain reference counting
-    still frees them when evicted; only cycles among them would leak, and there are none."""
-    gc.freeze()
 
 
 def _record(cid: str, entry: Any, new_members: list[str]) -> ClusterRecord:
