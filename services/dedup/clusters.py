@@ -19,6 +19,7 @@ it against state that has moved on could link clusters that the first delivery k
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,7 @@ MAX_TEXTS = 4  # the founding text plus a few differently worded members, to cat
 MAX_OUTLETS = 64
 VARIANT_BELOW = 0.9  # a member this different from every stored text is kept as a variant
 SWEEP_EVERY = 5000
+THAW_EVERY = 10  # sweeps between full collections of the frozen state (see _settle)
 # A band key shared by more clusters than this (near-identical statements that are not the same,
 # say a figure repeated with a new value every day) keeps the most recent ones: candidates per
 # claim stay bounded however many such clusters a block accumulates. Which ones stay depends
@@ -81,6 +83,7 @@ class ClusterState:
     index: dict[int, Any] = field(default_factory=dict)  # band key -> cluster id or list of ids
     words: dict[int, set[str]] = field(default_factory=dict)  # rare-word key -> cluster ids
     assigned: int = 0
+    sweeps: int = 0
     size: int = 0  # entries the index was built from plus those added since: see ``in_sync``
 
     def in_sync(self) -> bool:
@@ -97,6 +100,7 @@ class ClusterState:
             if entry and not cid.startswith(MEMBER):  # merged ones too, as the live index has them
                 for text in entry[TEXTS]:
                     self._add(cid, entry[BLOCK], text_tokens(text))
+        _settle(thaw=True)
 
     def assign(self, group: ClaimGroup, partition: int = 0) -> tuple[ClaimGroup, list[ClusterRecord]]:
         """Cluster every claim of ``group``; returns it with cluster ids, and the touched clusters."""
@@ -134,6 +138,8 @@ class ClusterState:
             if not cid.startswith(MEMBER):
                 self._remove(cid, entry)
         self.size -= len(stale)
+        self.sweeps += 1
+        _settle(thaw=self.sweeps % THAW_EVERY == 0)
         return len(stale)
 
     def known(self, claim_id: str) -> str | None:
@@ -299,6 +305,20 @@ class ClusterState:
         merged[MERGED] = winner
         self.table[loser] = merged
         touched[loser] = _record(loser, merged, [])
+
+
+def _settle(thaw: bool) -> None:
+    """Keep the cyclic collector off the cluster state: millions of long-lived, acyclic objects
+    (entry lists, texts, index lists) that every full collection would walk (a pause of up to a
+    second at a million claims, each time the heap grows by a quarter; end-to-end latency p99
+    went from 0.4 s to 2.3 s without this). Whatever is alive is frozen, after collecting what
+    is not. That also freezes objects in flight (Faust's and aiokafka's), whose cycles could then
+    not be collected: every ``THAW_EVERY`` sweeps (and on rebuild) everything is thawed and
+    collected once, so such leftovers live at most that long."""
+    if thaw:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _record(cid: str, entry: Any, new_members: list[str]) -> ClusterRecord:
