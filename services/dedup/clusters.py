@@ -309,12 +309,11 @@ class ClusterState:
 
 def _settle(thaw: bool) -> None:
     """Keep the cyclic collector off the cluster state: millions of long-lived, acyclic objects
-    (entry lists, texts, index lists) that every full collection would walk (a pause of up to a
-    second at a million claims, each time the heap grows by a quarter; end-to-end latency p99
-    went from 0.4 s to 2.3 s without this). Whatever is alive is frozen, after collecting what
-    is not. That also freezes objects in flight (Faust's and aiokafka's), whose cycles could then
-    not be collected: every ``THAW_EVERY`` sweeps (and on rebuild) everything is thawed and
-    collected once, so such leftovers live at most that long."""
+    (entry lists, texts, index lists) that every full collection would walk (about a second at
+    a million claims, each time the heap grows by a quarter). Whatever is alive is frozen, after
+    collecting what is not. That also freezes objects in flight (Faust's and aiokafka's), whose
+    cycles could then not be collected: every ``THAW_EVERY`` sweeps (and on rebuild) everything
+    is thawed and collected once, so such leftovers live at most that long."""
     if thaw:
         gc.unfreeze()
     gc.collect()
