@@ -183,6 +183,16 @@ async def _search_done(page: Page) -> None:
     await page.wait_for("document.body.dataset.state === 'done'")
 
 
+async def _change(page: Page, field: str, value: str) -> None:
+    """Set a filter the way a user does (its change event searches) and wait for the results."""
+    await page.eval("document.body.dataset.state = ''")
+    await page.eval(
+        f"const f = document.getElementById('{field}'); f.value = '{value}';"
+        "f.dispatchEvent(new Event('change'))"
+    )
+    await _search_done(page)
+
+
 async def test_search_page_groups_results_by_cluster(site: str, browser: str) -> None:
     async with httpx.AsyncClient() as http:
         target = (await http.put(f"{browser}/json/new?{site}/")).json()
@@ -203,12 +213,7 @@ async def test_search_page_groups_results_by_cluster(site: str, browser: str) ->
         assert "q=bridge+may" in await page.eval("location.search")
 
         # Filter by kind: only the reported version is left.
-        await page.eval("document.body.dataset.state = ''")
-        await page.eval(
-            "const k = document.getElementById('kind'); k.value = 'reported';"
-            "k.dispatchEvent(new Event('change'))"
-        )
-        await _search_done(page)
+        await _change(page, "kind", "reported")
         [reported] = await _results(page)
         assert reported["hits"] == ["Courier"]
 
@@ -230,13 +235,8 @@ async def test_search_page_groups_results_by_cluster(site: str, browser: str) ->
         assert inflation["cluster"] == "ginflation" and inflation["outlets"] == ["Herald", "Ledger"]
 
         # A date range keeps the claims published in it (the cluster still lists every outlet).
-        await page.eval("document.body.dataset.state = ''")
         await page.eval("document.getElementById('from').value = '2026-02-11'")
-        await page.eval(
-            "const t = document.getElementById('to'); t.value = '2026-02-28';"
-            "t.dispatchEvent(new Event('change'))"
-        )
-        await _search_done(page)
+        await _change(page, "to", "2026-02-28")
         [dated] = await _results(page)
         assert dated["hits"] == ["Herald"]
         assert "from=2026-02-11" in await page.eval("location.search")
