@@ -187,8 +187,8 @@ async def _change(page: Page, field: str, value: str) -> None:
     """Set a filter the way a user does (its change event searches) and wait for the results."""
     await page.eval("document.body.dataset.state = ''")
     await page.eval(
-        f"const f = document.getElementById('{field}'); f.value = '{value}';"
-        "f.dispatchEvent(new Event('change'))"
+        f"{{ const f = document.getElementById('{field}'); f.value = '{value}';"
+        "f.dispatchEvent(new Event('change')); }"
     )
     await _search_done(page)
 
