@@ -478,10 +478,17 @@ def explain_cluster(
     cluster: Annotated[str, typer.Argument(help="A cluster id (from search or clusters).")],
 ) -> None:
     """Show a cluster's members and why each joined: its similarity to the founding claim."""
+    from services.dedup.clusters import echoes
     from services.dedup.similarity import score_pair
     from services.dedup.speakers import speakers_compatible
 
     rows = _index().members(cluster)
+    echoing = {
+        rows[i]["claim_id"]
+        for article in {r["article_id"] for r in rows}
+        for same in [[r for r in rows if r["article_id"] == article]]
+        for i in (rows.index(same[e]) for e in echoes([(r["kind"], r["text"]) for r in same]))
+    }
     if not rows:
         raise typer.BadParameter(f"no claims in cluster {cluster}")
     first = rows[0]
@@ -497,6 +504,8 @@ def explain_cluster(
             f"- {r['claim_id']} [{r['outlet']}] {r['speaker']}: score {result.score:.3f} "
             f"(duplicate {result.duplicate}, speakers compatible {same}; {top})"
         )
+        if r["claim_id"] in echoing:
+            console.print("  (echoes a quotation of its own article: joined that quotation's cluster)")
         console.print(f"  {r['text']}")
 
 

@@ -20,7 +20,8 @@ it against state that has moved on could link clusters that the first delivery k
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, MutableMapping
+import re
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -105,7 +106,17 @@ class ClusterState:
     def assign(self, group: ClaimGroup, partition: int = 0) -> tuple[ClaimGroup, list[ClusterRecord]]:
         """Cluster every claim of ``group``; returns it with cluster ids, and the touched clusters."""
         touched: dict[str, ClusterRecord] = {}
-        claims = [self._claim(c, group, partition, touched) for c in group.claims]
+        echoing = echoes([(c.kind, c.text) for c in group.claims])
+        done: dict[int, Claim] = {}
+        # Quotations first: an echo then joins the cluster its quotation got.
+        for i in sorted(range(len(group.claims)), key=lambda i: i in echoing):
+            claim = group.claims[i]
+            quoted = done[echoing[i]].cluster_id if i in echoing else None
+            if quoted is not None and self.known(claim.claim_id) is None:
+                done[i] = self._join(claim, group, partition, quoted, touched)
+            else:
+                done[i] = self._claim(claim, group, partition, touched)
+        claims = [done[i] for i in range(len(group.claims))]
         self.assigned += len(claims)
         # A sweep reads the whole table: at most one per tenth of its size keeps that O(1) a claim.
         if self.assigned >= max(SWEEP_EVERY, self.size // 10):
@@ -172,6 +183,17 @@ class ClusterState:
             self.size += 1
             self._update(winner, claim, group, toks, best, touched)
         return claim.model_copy(update={"cluster_id": winner})
+
+    def _join(
+        self, claim: Claim, group: ClaimGroup, part: int, cid: str, touched: dict[str, ClusterRecord]
+    ) -> Claim:
+        """Count ``claim`` into the live cluster ``cid`` without matching (see ``echoes``)."""
+        cid = self.resolve(cid)
+        self.table[MEMBER + claim.claim_id] = [cid, group.submitted_ts, part]
+        self.size += 1
+        # As an exact copy would: an echo's wording is the reporter's, not a variant to match on.
+        self._update(cid, claim, group, text_tokens(claim.text), 1.0, touched)
+        return claim.model_copy(update={"cluster_id": cid})
 
     def _again(self, claim: Claim, cid: str, touched: dict[str, ClusterRecord]) -> Claim:
         """A redelivered claim: its cluster as it stands, re-announced (the first delivery's
@@ -305,6 +327,36 @@ class ClusterState:
         merged[MERGED] = winner
         self.table[loser] = merged
         touched[loser] = _record(loser, merged, [])
+
+
+# A word or short phrase in quotation marks inside reported speech ("the proposal was
+# 'rejected'"): the speaker's own word, lifted from what they said.
+_SCARE = re.compile(r"(?<![\w’'])['‘\"“]([^'‘’\"“”\n]{3,40}?)['’\"”](?![\w’'])")
+
+
+def echoes(claims: Sequence[tuple[str, str]]) -> dict[int, int]:
+    """Of a group's claims as (kind, text) pairs (one article, one speaker block), the reported
+    ones that echo a quotation: index of the echo -> index of the quotation. An echo puts in
+    quotation marks words that the quotation says ("Putin's proposal was 'rejected' by the
+    Ukrainian side" beside "the Ukrainian side rejected the proposed plan"): the reporter's
+    summary of that statement, which shares too few words with other outlets' versions of it
+    to be matched on its own."""
+    out: dict[int, int] = {}
+    if not any(kind == "reported" and _SCARE.search(text) for kind, text in claims):
+        return out  # most groups: no quotation marks in reported speech
+    quotes = [
+        (i, f" {' '.join(text_tokens(text))} ") for i, (kind, text) in enumerate(claims) if kind == "quote"
+    ]
+    for i, (kind, text) in enumerate(claims):
+        if kind != "reported":
+            continue
+        for phrase in _SCARE.findall(text):
+            words = f" {' '.join(tokens(phrase))} "
+            target = next((q for q, text in quotes if words.strip() and words in text), None)
+            if target is not None:
+                out[i] = target
+                break
+    return out
 
 
 def _settle(thaw: bool) -> None:

@@ -223,7 +223,7 @@ class SqliteIndex:
         """A cluster's claims, earliest submitted first."""
         with self._lock:
             return self._db.execute(
-                "SELECT claim_id, speaker, outlet, text FROM claims WHERE cluster_id = ? "
+                "SELECT claim_id, article_id, kind, speaker, outlet, text FROM claims WHERE cluster_id = ? "
                 "ORDER BY submitted_ts, claim_id",
                 (cluster_id,),
             ).fetchall()

@@ -117,3 +117,25 @@ def test_candidates_per_claim_are_bounded_and_the_true_match_ranks_first() -> No
     assert live[0][0] == founder
     again = "the harbour wall will be rebuilt before winter storms reach the coast"
     assert cluster_ids(state, group("a1", speaker, [again], 100.0)) == [founder]
+
+
+def test_a_reported_echo_of_a_quotation_joins_its_cluster() -> None:
+    # The reporter's summary puts the speaker's own word in quotation marks; it shares too few
+    # words with the other outlet's version to match on its own, but it echoes the quotation of
+    # its own article, and so joins that statement's cluster.
+    state = ClusterState(table={}, window_s=30 * DAY)
+    speaker = "Dmitry Peskov"
+    summary = "the mediation proposal was 'rejected' by the other side"
+    quote = "unfortunately the other side rejected the proposed plan without offering an alternative"
+    first = group("a1", speaker, [summary, quote], 1.0)
+    first.claims[0] = first.claims[0].model_copy(update={"kind": "reported"})
+    echo, quoted = cluster_ids(state, first)
+    version = "the other side rejected the proposed plan without any alternative"
+    other = cluster_ids(state, group("a2", speaker, [version], 2.0))
+    assert echo == quoted == other[0]
+    # Not an echo: a scare-quoted word the speaker's quotation does not say.
+    state = ClusterState(table={}, window_s=30 * DAY)
+    unrelated = group("a3", speaker, ["the talks were 'productive' according to aides", quote], 3.0)
+    unrelated.claims[0] = unrelated.claims[0].model_copy(update={"kind": "reported"})
+    a, b = cluster_ids(state, unrelated)
+    assert a != b
