@@ -483,12 +483,11 @@ def explain_cluster(
     from services.dedup.speakers import speakers_compatible
 
     rows = _index().members(cluster)
-    echoing = {
-        rows[i]["claim_id"]
-        for article in {r["article_id"] for r in rows}
-        for same in [[r for r in rows if r["article_id"] == article]]
-        for i in (rows.index(same[e]) for e in echoes([(r["kind"], r["text"]) for r in same]))
-    }
+    echoing: set[str] = set()
+    for article in {r["article_id"] for r in rows}:
+        in_article = [r for r in rows if r["article_id"] == article]
+        found = echoes([(r["kind"], r["text"]) for r in in_article])
+        echoing.update(in_article[e]["claim_id"] for e in found)
     if not rows:
         raise typer.BadParameter(f"no claims in cluster {cluster}")
     first = rows[0]
