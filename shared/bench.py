@@ -46,6 +46,7 @@ from services.fetcher.stage import from_submission
 from services.indexer.sqlite_index import SqliteIndex
 from shared.corpus import CorpusSpec, generate
 from shared.infra import kafka
+from shared.memory import freeze_alive
 from shared.publish import publish
 from shared.records import ClaimGroup, CleanedArticle, Submission
 from shared.settings import Settings, child_env
@@ -125,17 +126,17 @@ def bench_stages(plan: BenchPlan) -> dict[str, float]:
     subs = _submissions(plan.stage_articles)
     fetched = [from_submission(s, time.time()) for s in subs]
     warm_up()
-    _settle()
+    freeze_alive()
     out = {
         "clean_articles_per_s": per_core(
             lambda: _count(clean_article(a) for a in fetched), REPEATS, RULES.decided.clear
         )
     }
     cleaned = [clean_article(a) for a in fetched]
-    _settle()
+    freeze_alive()
     out["extract_articles_per_s"] = per_core(lambda: _count(article_claims(c) for c in cleaned), REPEATS)
     extracted = [(c, article_claims(c)) for c in cleaned]
-    _settle()
+    freeze_alive()
     groups = [g for c, claims in extracted for g in group_claims(c, claims)]
     out["dedup_claims_per_s"], _ = bench_dedup(groups, stored=10_000)
     if plan.dedup_1m:
@@ -149,11 +150,6 @@ REPEATS = 3  # timed passes per stage; the best counts (see per_core)
 
 def _count(items: Iterable[object]) -> int:
     return sum(1 for _ in items)
-
-
-def _settle() -> None:
-    gc.collect()
-    gc.freeze()
 
 
 def _variants(groups: list[ClaimGroup], total: int) -> Iterator[ClaimGroup]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import gc
 import logging
 import os
 import time
@@ -32,6 +31,7 @@ from aiokafka.errors import KafkaError
 from faust.exceptions import FaustError
 
 from shared import metrics
+from shared.memory import freeze_alive
 from shared.records import DeadLetter, Record
 from shared.serde import DecodeError, decode, encode
 from shared.settings import Settings
@@ -163,8 +163,7 @@ class _Binding:
             await hooks.start()
             # Everything alive now (modules, rules, models, the app) lives as long as the
             # process: out of the cyclic collector's reach, full collections stay short.
-            gc.collect()
-            gc.freeze()
+            freeze_alive()
 
         async def _stop(sender: Any, **kwargs: Any) -> None:
             await hooks.stop()

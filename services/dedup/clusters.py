@@ -19,7 +19,6 @@ it against state that has moved on could link clusters that the first delivery k
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from services.dedup.normalize import tokens
 from services.dedup.similarity import shipped
 from services.dedup.speakers import speakers_compatible
 from shared.ids import cluster_id
+from shared.memory import freeze_alive
 from shared.records import Claim, ClaimGroup, ClusterRecord
 
 # Entry layout (a list, compact in memory and on the changelog):
@@ -39,7 +39,11 @@ MAX_TEXTS = 4  # the founding text plus a few differently worded members, to cat
 MAX_OUTLETS = 64
 VARIANT_BELOW = 0.9  # a member this different from every stored text is kept as a variant
 SWEEP_EVERY = 5000
-THAW_EVERY = 10  # sweeps between full collections of the frozen state (see _settle)
+# The cluster state is millions of long-lived acyclic objects: after each sweep what is alive
+# is frozen out of the cyclic collector (a full collection walking it costs about a second at a
+# million claims). That also freezes Faust's and aiokafka's objects in flight, whose cycles would
+# then never be collected: every THAW_EVERY sweeps (and on rebuild) everything is thawed once.
+THAW_EVERY = 10
 # A band key shared by more clusters than this (near-identical statements that are not the same,
 # say a figure repeated with a new value every day) keeps the most recent ones: candidates per
 # claim stay bounded however many such clusters a block accumulates. Which ones stay depends
@@ -101,7 +105,7 @@ class ClusterState:
             if entry and not cid.startswith(MEMBER):  # merged ones too, as the live index has them
                 for text in entry[TEXTS]:
                     self._add(cid, entry[BLOCK], text_tokens(text))
-        _settle(thaw=True)
+        freeze_alive(thaw=True)  # see THAW_EVERY
 
     def assign(self, group: ClaimGroup, partition: int = 0) -> tuple[ClaimGroup, list[ClusterRecord]]:
         """Cluster every claim of ``group``; returns it with cluster ids, and the touched clusters."""
@@ -150,7 +154,7 @@ class ClusterState:
                 self._remove(cid, entry)
         self.size -= len(stale)
         self.sweeps += 1
-        _settle(thaw=self.sweeps % THAW_EVERY == 0)
+        freeze_alive(thaw=self.sweeps % THAW_EVERY == 0)
         return len(stale)
 
     def known(self, claim_id: str) -> str | None:
@@ -179,20 +183,32 @@ class ClusterState:
             winner, best = matches[0][0], max(m[2] for m in matches)
             for loser, entry, _ in matches[1:]:
                 self._merge(loser, entry, winner, touched)
-            self.table[MEMBER + claim.claim_id] = [winner, now, part]
-            self.size += 1
-            self._update(winner, claim, group, toks, best, touched)
+            self._member(claim, group, part, winner, toks, best, touched)
         return claim.model_copy(update={"cluster_id": winner})
+
+    def _member(
+        self,
+        claim: Claim,
+        group: ClaimGroup,
+        part: int,
+        cid: str,
+        toks: tuple[str, ...],
+        score: float,
+        touched: dict[str, ClusterRecord],
+    ) -> None:
+        """Record ``claim`` as a member of the live cluster ``cid`` and count it in."""
+        self.table[MEMBER + claim.claim_id] = [cid, group.submitted_ts, part]
+        self.size += 1
+        self._update(cid, claim, group, toks, score, touched)
 
     def _join(
         self, claim: Claim, group: ClaimGroup, part: int, cid: str, touched: dict[str, ClusterRecord]
     ) -> Claim:
         """Count ``claim`` into the live cluster ``cid`` without matching (see ``echoes``)."""
         cid = self.resolve(cid)
-        self.table[MEMBER + claim.claim_id] = [cid, group.submitted_ts, part]
-        self.size += 1
-        # As an exact copy would: an echo's wording is the reporter's, not a variant to match on.
-        self._update(cid, claim, group, text_tokens(claim.text), 1.0, touched)
+        # As an exact copy would (score 1): an echo's wording is the reporter's, not a variant
+        # to match on.
+        self._member(claim, group, part, cid, text_tokens(claim.text), 1.0, touched)
         return claim.model_copy(update={"cluster_id": cid})
 
     def _again(self, claim: Claim, cid: str, touched: dict[str, ClusterRecord]) -> Claim:
@@ -357,19 +373,6 @@ def echoes(claims: Sequence[tuple[str, str]]) -> dict[int, int]:
                 out[i] = target
                 break
     return out
-
-
-def _settle(thaw: bool) -> None:
-    """Keep the cyclic collector off the cluster state: millions of long-lived, acyclic objects
-    (entry lists, texts, index lists) that every full collection would walk (about a second at
-    a million claims, each time the heap grows by a quarter). Whatever is alive is frozen, after
-    collecting what is not. That also freezes objects in flight (Faust's and aiokafka's), whose
-    cycles could then not be collected: every ``THAW_EVERY`` sweeps (and on rebuild) everything
-    is thawed and collected once, so such leftovers live at most that long."""
-    if thaw:
-        gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def _record(cid: str, entry: Any, new_members: list[str]) -> ClusterRecord:
