@@ -20,6 +20,7 @@ it against state that has moved on could link clusters that the first delivery k
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,7 +28,7 @@ from typing import Any
 
 from services.dedup.lsh import band_keys, word_keys
 from services.dedup.normalize import tokens
-from services.dedup.similarity import shipped
+from services.dedup.similarity import SKETCH_SIZE, shipped
 from services.dedup.speakers import speakers_compatible
 from shared.ids import cluster_id
 from shared.memory import freeze_alive
@@ -79,14 +80,39 @@ def _words(block: str, toks: tuple[str, ...]) -> list[int]:
     return word_keys(block, toks, shipped().idf)
 
 
+# The candidate index holds an integer handle per indexed cluster instead of its id: the
+# cluster's first-seen time (microseconds), its id's 80 bits and the sketch of its founding
+# text (``Scorer.sketch``), in that order. Ranking candidates by recency, and a band list's
+# choice of which cluster leaves, compare plain integers without reading the table (a
+# million-entry mapping, a Faust table in the service) for each candidate; the sketch refuses
+# most candidates of a busy block without reading their text.
+_ID_BITS = 80
+_ID_MASK = (1 << _ID_BITS) - 1
+_SKETCH_MASK = (1 << SKETCH_SIZE) - 1
+
+
+def _handle(cid: str, first: float, founding: tuple[str, ...]) -> int:
+    """The index's handle of cluster ``cid`` (an id made by ``shared.ids.cluster_id``), first
+    seen at ``first`` with the ``founding`` text's tokens."""
+    return (int(first * 1_000_000) << _ID_BITS | int(cid[1:], 16)) << SKETCH_SIZE | shipped().sketch(founding)
+
+
+def _cid(handle: int) -> str:
+    return "g" + (handle >> SKETCH_SIZE & _ID_MASK).to_bytes(_ID_BITS // 8, "big").hex()
+
+
+def _entry_handle(cid: str, entry: Any) -> int:
+    return _handle(cid, entry[FIRST], text_tokens(entry[TEXTS][0]))
+
+
 @dataclass
 class ClusterState:
     """Clusters of the blocks this worker owns, with their candidate index."""
 
     table: MutableMapping[str, Any]
     window_s: float
-    index: dict[int, Any] = field(default_factory=dict)  # band key -> cluster id or list of ids
-    words: dict[int, set[str]] = field(default_factory=dict)  # rare-word key -> cluster ids
+    index: dict[int, Any] = field(default_factory=dict)  # band key -> handle or list of handles
+    words: dict[int, set[int]] = field(default_factory=dict)  # rare-word key -> handles
     assigned: int = 0
     sweeps: int = 0
     size: int = 0  # entries the index was built from plus those added since: see ``in_sync``
@@ -103,8 +129,9 @@ class ClusterState:
         self.size = len(self.table)
         for cid, entry in list(self.table.items()):
             if entry and not cid.startswith(MEMBER):  # merged ones too, as the live index has them
+                handle = _entry_handle(cid, entry)
                 for text in entry[TEXTS]:
-                    self._add(cid, entry[BLOCK], text_tokens(text))
+                    self._add(handle, entry[BLOCK], text_tokens(text))
         freeze_alive(thaw=True)  # see THAW_EVERY
 
     def assign(self, group: ClaimGroup, partition: int = 0) -> tuple[ClaimGroup, list[ClusterRecord]]:
@@ -178,7 +205,7 @@ class ClusterState:
             founded = [group.block, claim.speaker, [claim.text], now, now, 0, [], None, part]
             self._update(winner, claim, group, toks, 1.0, touched, founded)
             self.size += 1
-            self._add(winner, group.block, toks)
+            self._add(_handle(winner, now, toks), group.block, toks)
         else:
             winner, best = matches[0][0], max(m[2] for m in matches)
             for loser, entry, _ in matches[1:]:
@@ -224,13 +251,18 @@ class ClusterState:
         self, claim: Claim, block: str, toks: tuple[str, ...], now: float
     ) -> Iterator[tuple[str, Any, float]]:
         scorer = shipped()
-        for cid, entry in self._live(self._candidates(block, toks), now):
+        live = self._live(self._candidates(block, toks), now)
+        probe = scorer.probe(toks) if live else None
+        for cid, entry, handle in live:
             if not speakers_compatible(claim.speaker, entry[SPEAKER]):
                 continue
             # The same statement for claims of one source: equivalent, or a partial report of it
             # (which scores low as a paraphrase), never contradicting figures or negation.
             best = -1.0
-            for other in map(text_tokens, entry[TEXTS]):
+            for i, text in enumerate(entry[TEXTS]):
+                if i == 0 and probe and not scorer.may_share(probe, handle & _SKETCH_MASK):
+                    continue  # refused by the founding text's sketch, unread
+                other = text_tokens(text)
                 if not scorer.may_be_same(toks, other):
                     continue
                 result = scorer.score(toks, other)
@@ -241,74 +273,76 @@ class ClusterState:
             if best >= 0.0:
                 yield cid, entry, best
 
-    def _live(self, hits: dict[str, int], now: float) -> list[tuple[str, Any]]:
-        """The candidates still open to new members, best first, at most ``CANDIDATES_MAX``."""
+    def _live(self, hits: dict[int, int], now: float) -> list[tuple[str, Any, int]]:
+        """The candidates still open to new members, at most ``CANDIDATES_MAX``: those sharing
+        the most keys with the claim, then the most recent (first seen, then id)."""
+        # Two stable sorts of plain integers: cheaper than sorting (count, handle) pairs.
+        ranked = sorted(sorted(hits, reverse=True), key=hits.__getitem__, reverse=True)
         live = []
-        for cid in hits:
+        oldest = now - self.window_s
+        for handle in ranked:
+            cid = _cid(handle)
             entry = self.table.get(cid)
-            if not entry or entry[MERGED] is not None or entry[LAST] < now - self.window_s:
+            if not entry or entry[MERGED] is not None or entry[LAST] < oldest:
                 continue
             if entry[FIRST] > now:
                 # Founded by a later message: seen here only when this message is redelivered
                 # after the state moved on. Ignoring it keeps redelivery's decisions the same.
                 continue
-            live.append((cid, entry))
-        if len(live) > CANDIDATES_MAX:
-            live.sort(key=lambda c: (-hits[c[0]], -c[1][FIRST], c[0]))
-            del live[CANDIDATES_MAX:]
+            live.append((cid, entry, handle))
+            if len(live) == CANDIDATES_MAX:
+                break
         return live
 
-    def _candidates(self, block: str, toks: tuple[str, ...]) -> dict[str, int]:
-        """Clusters sharing a candidate key with the tokens, with how many keys each shares."""
-        hits: dict[str, int] = {}
+    def _candidates(self, block: str, toks: tuple[str, ...]) -> Counter[int]:
+        """Handles of the clusters sharing a candidate key with the tokens, with how many keys
+        each shares."""
+        found: list[int] = []
         for key in _bands(block, toks):
             hit = self.index.get(key)
             if hit is None:
                 continue
-            for cid in (hit,) if isinstance(hit, str) else hit:
-                hits[cid] = hits.get(cid, 0) + 1
+            if type(hit) is int:
+                found.append(hit)
+            else:
+                found.extend(hit)
         for key in _words(block, toks):
-            ids = self.words.get(key)
-            if ids and len(ids) <= WORD_KEY_MAX:
-                for cid in ids:
-                    hits[cid] = hits.get(cid, 0) + 1
-        return hits
+            handles = self.words.get(key)
+            if handles and len(handles) <= WORD_KEY_MAX:
+                found.extend(handles)
+        return Counter(found)
 
-    def _add(self, cid: str, block: str, toks: tuple[str, ...]) -> None:
+    def _add(self, handle: int, block: str, toks: tuple[str, ...]) -> None:
         for key in _bands(block, toks):
             hit = self.index.get(key)
             if hit is None:
-                self.index[key] = cid
-            elif isinstance(hit, str):
-                if hit != cid:
-                    self.index[key] = [hit, cid]
-            elif cid not in hit:
-                hit.append(cid)
+                self.index[key] = handle
+            elif type(hit) is int:
+                if hit != handle:
+                    self.index[key] = [hit, handle]
+            elif handle not in hit:
+                hit.append(handle)
                 if len(hit) > BAND_KEY_MAX:
-                    hit.remove(min(hit, key=self._age))
+                    hit.remove(min(hit))  # the oldest (first seen, then id) leaves first
         for key in _words(block, toks):
-            self.words.setdefault(key, set()).add(cid)
-
-    def _age(self, cid: str) -> tuple[float, str]:
-        """Order of clusters in a band list: the oldest (first seen, then id) leaves first."""
-        entry = self.table.get(cid)
-        return (entry[FIRST] if entry else float("-inf"), cid)
+            self.words.setdefault(key, set()).add(handle)
 
     def _remove(self, cid: str, entry: Any) -> None:
         """Drop an evicted cluster from the index (as if it had been rebuilt without it)."""
+        handle = _entry_handle(cid, entry)
         for text in entry[TEXTS]:
             toks = text_tokens(text)
             for key in _bands(entry[BLOCK], toks):
                 hit = self.index.get(key)
-                if hit == cid:
+                if hit == handle:
                     del self.index[key]
-                elif isinstance(hit, list) and cid in hit:
-                    hit.remove(cid)
+                elif isinstance(hit, list) and handle in hit:
+                    hit.remove(handle)
             for key in _words(entry[BLOCK], toks):
-                ids = self.words.get(key)
-                if ids is not None:
-                    ids.discard(cid)
-                    if not ids:
+                handles = self.words.get(key)
+                if handles is not None:
+                    handles.discard(handle)
+                    if not handles:
                         del self.words[key]
 
     def _update(
@@ -331,7 +365,7 @@ class ClusterState:
             entry[OUTLETS] = [*entry[OUTLETS], group.outlet]
         if score < VARIANT_BELOW and len(entry[TEXTS]) < MAX_TEXTS and claim.text not in entry[TEXTS]:
             entry[TEXTS] = [*entry[TEXTS], claim.text]
-            self._add(cid, entry[BLOCK], toks)
+            self._add(_entry_handle(cid, entry), entry[BLOCK], toks)
         self.table[cid] = entry
         if entry[COUNT] > 1:  # a lone claim is no news: its cluster record waits for a second member
             record = touched.get(cid)

@@ -62,6 +62,11 @@ PARTIAL_MIN_SPAN: Final = 5
 # does any gold cross-outlet pair below 0.35; the floor refuses the rest (texts on one subject
 # that share a few of its words) before any profile is built: the dedup hot path's cheap veto.
 SAME_MIN_SHARED_IDF: Final = 0.4
+# A text's sketch (``Scorer.sketch``) for the cheap veto: a bit per content word (of
+# SKETCH_BITS), above them whether it is negated, and above that its IDF mass in sixteenths,
+# rounded down.
+SKETCH_BITS: Final = 256
+SKETCH_SIZE: Final = SKETCH_BITS + 17
 # A pair whose texts differ by one of these opposites ("rose"/"fell") is scaled down by this
 # factor: MRPC agrees (4 of its 34 such pairs are paraphrases) and so does our precision goal.
 CONTRADICTION_FACTOR: Final = 0.25
@@ -355,6 +360,47 @@ class Scorer:
             return False
         return _shared_idf_min(ia, ta, ib, tb) >= SAME_MIN_SHARED_IDF
 
+    def sketch(self, toks: tuple[str, ...]) -> int:
+        """A compact summary of ``toks`` (``SKETCH_SIZE`` bits) against which ``may_share``
+        checks the shared-IDF floor without the text: a stored text's sketch lets the dedup hot
+        path refuse it without reading, tokenising or profiling it. Word bits come from this
+        process's string hash: a sketch is never stored or sent."""
+        _, negated, idf_of, total = self.gist(toks)
+        mask = 0
+        for word in idf_of:
+            mask |= 1 << (hash(word) % SKETCH_BITS)
+        return (min(int(total * 16), 0xFFFF) << 1 | negated) << SKETCH_BITS | mask
+
+    def probe(self, toks: tuple[str, ...]) -> Probe:
+        """What ``may_share`` needs of the new text: its word bits, the IDF mass behind each
+        bit (words sharing a bit add up), its IDF mass."""
+        _, negated, idf_of, total = self.gist(toks)
+        weights = [0.0] * SKETCH_BITS
+        mask = 0
+        for word, idf in idf_of.items():
+            bit = hash(word) % SKETCH_BITS
+            weights[bit] += idf
+            mask |= 1 << bit
+        return mask, weights, total, negated
+
+    def may_share(self, probe: Probe, sketch: int) -> bool:
+        """False only when ``may_be_same`` is False for the pair (the probe's and the sketched
+        text): one is negated and the other not, or they lack shared IDF mass. A bit shared by
+        chance only adds to the bound, and the sketched mass is rounded down: the bound never
+        refuses a pair the floor accepts."""
+        mask, weights, total, negated = probe
+        above = sketch >> SKETCH_BITS
+        if above & 1 != negated:
+            return False
+        small = min(total, (above >> 1) / 16)
+        shared = 0.0
+        common = mask & sketch
+        while common:
+            low = common & -common
+            shared += weights[low.bit_length() - 1]
+            common ^= low
+        return shared + 1e-9 >= SAME_MIN_SHARED_IDF * small
+
     def score(self, a: tuple[str, ...], b: tuple[str, ...]) -> PairScore:
         """Score a pair of token tuples (see the module contract)."""
         pa, pb = self.profile(a), self.profile(b)
@@ -378,6 +424,8 @@ class Scorer:
 
 # A token tuple's figures, whether it is negated, its content words' IDFs and their sum.
 Gist = tuple[frozenset[str], bool, dict[str, float], float]
+# A text's content-word bits, the IDF mass behind each bit, its whole IDF mass, negated or not.
+Probe = tuple[int, list[float], float, bool]
 
 
 def _shared_idf_min(ia: dict[str, float], ta: float, ib: dict[str, float], tb: float) -> float:

@@ -353,6 +353,22 @@ def test_cheap_veto_never_refuses_what_the_full_decision_accepts() -> None:
             assert not scorer.same_statement(result), (a, b)
 
 
+def test_sketch_never_refuses_what_the_cheap_veto_accepts() -> None:
+    # Dedup refuses a candidate by its stored sketch without reading its text; that bound may
+    # only refuse pairs that ``may_be_same`` refuses. MRPC sentences against their pair and
+    # against the next pair's (mostly unrelated, some on one subject), both ways round.
+    scorer = shipped()
+    rows = [json.loads(line) for line in MRPC.read_text(encoding="utf-8").splitlines()[:1500]]
+    texts = [tokens(t) for row in rows for t in (row["a"], row["b"])]
+    pairs = [(a, b) for i, a in enumerate(texts) for b in texts[i + 1 : i + 4]]
+    refused = 0
+    for a, b in [*pairs, *((b, a) for a, b in pairs)]:
+        if not scorer.may_share(scorer.probe(a), scorer.sketch(b)):
+            assert not scorer.may_be_same(a, b), (a, b)
+            refused += 1
+    assert refused > len(pairs) // 2  # and it does refuse most unrelated pairs
+
+
 def test_texts_sharing_little_of_their_weight_are_not_one_statement() -> None:
     # One subject, a few shared words: under the shared-IDF floor, whatever the model says.
     a = "The council will publish the flood wall survey next week and consult residents."
