@@ -23,12 +23,12 @@ import re
 from collections import Counter
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import Any
 
 from services.dedup.lsh import band_keys, word_keys
 from services.dedup.normalize import tokens
-from services.dedup.similarity import SKETCH_SIZE, shipped
+from services.dedup.similarity import SKETCH_SIZE, shipped, union
 from services.dedup.speakers import speakers_compatible
 from shared.ids import cluster_id
 from shared.memory import freeze_alive
@@ -81,20 +81,19 @@ def _words(block: str, toks: tuple[str, ...]) -> list[int]:
 
 
 # The candidate index holds an integer handle per indexed cluster instead of its id: the
-# cluster's first-seen time (microseconds), its id's 80 bits and the sketch of its founding
-# text (``Scorer.sketch``), in that order. Ranking candidates by recency, and a band list's
-# choice of which cluster leaves, compare plain integers without reading the table (a
-# million-entry mapping, a Faust table in the service) for each candidate; the sketch refuses
-# most candidates of a busy block without reading their text.
+# cluster's first-seen time (microseconds), its id's 80 bits and the union of its texts'
+# sketches (``Scorer.sketch``), in that order. Ranking candidates by recency, and a band list's
+# choice of which cluster leaves, compare plain integers; the sketch refuses most candidates of
+# a busy block unread. Neither reads the table (a million-entry mapping, a Faust table in the
+# service) nor a stored text.
 _ID_BITS = 80
 _ID_MASK = (1 << _ID_BITS) - 1
 _SKETCH_MASK = (1 << SKETCH_SIZE) - 1
 
 
-def _handle(cid: str, first: float, founding: tuple[str, ...]) -> int:
-    """The index's handle of cluster ``cid`` (an id made by ``shared.ids.cluster_id``), first
-    seen at ``first`` with the ``founding`` text's tokens."""
-    return (int(first * 1_000_000) << _ID_BITS | int(cid[1:], 16)) << SKETCH_SIZE | shipped().sketch(founding)
+def _handle(cid: str, first: float, sketch: int) -> int:
+    """The index's handle of cluster ``cid`` (an id made by ``shared.ids.cluster_id``)."""
+    return (int(first * 1_000_000) << _ID_BITS | int(cid[1:], 16)) << SKETCH_SIZE | sketch
 
 
 def _cid(handle: int) -> str:
@@ -102,7 +101,8 @@ def _cid(handle: int) -> str:
 
 
 def _entry_handle(cid: str, entry: Any) -> int:
-    return _handle(cid, entry[FIRST], text_tokens(entry[TEXTS][0]))
+    sketches = [shipped().sketch(text_tokens(text)) for text in entry[TEXTS]]
+    return _handle(cid, entry[FIRST], reduce(union, sketches))
 
 
 @dataclass
@@ -205,7 +205,7 @@ class ClusterState:
             founded = [group.block, claim.speaker, [claim.text], now, now, 0, [], None, part]
             self._update(winner, claim, group, toks, 1.0, touched, founded)
             self.size += 1
-            self._add(_handle(winner, now, toks), group.block, toks)
+            self._add(_handle(winner, now, shipped().sketch(toks)), group.block, toks)
         else:
             winner, best = matches[0][0], max(m[2] for m in matches)
             for loser, entry, _ in matches[1:]:
@@ -251,18 +251,13 @@ class ClusterState:
         self, claim: Claim, block: str, toks: tuple[str, ...], now: float
     ) -> Iterator[tuple[str, Any, float]]:
         scorer = shipped()
-        live = self._live(self._candidates(block, toks), now)
-        probe = scorer.probe(toks) if live else None
-        for cid, entry, handle in live:
+        for cid, entry in self._live(self._candidates(block, toks), now, toks):
             if not speakers_compatible(claim.speaker, entry[SPEAKER]):
                 continue
             # The same statement for claims of one source: equivalent, or a partial report of it
             # (which scores low as a paraphrase), never contradicting figures or negation.
             best = -1.0
-            for i, text in enumerate(entry[TEXTS]):
-                if i == 0 and probe and not scorer.may_share(probe, handle & _SKETCH_MASK):
-                    continue  # refused by the founding text's sketch, unread
-                other = text_tokens(text)
+            for other in map(text_tokens, entry[TEXTS]):
                 if not scorer.may_be_same(toks, other):
                     continue
                 result = scorer.score(toks, other)
@@ -273,14 +268,25 @@ class ClusterState:
             if best >= 0.0:
                 yield cid, entry, best
 
-    def _live(self, hits: dict[int, int], now: float) -> list[tuple[str, Any, int]]:
-        """The candidates still open to new members, at most ``CANDIDATES_MAX``: those sharing
-        the most keys with the claim, then the most recent (first seen, then id)."""
+    def _live(self, hits: dict[int, int], now: float, toks: tuple[str, ...]) -> list[tuple[str, Any]]:
+        """The candidates worth verifying among the first ``CANDIDATES_MAX`` (those sharing the
+        most keys with the claim ``toks``, then the most recent: first seen, then id) that are
+        either refused by their sketch or still open to new members."""
+        if not hits:
+            return []
+        scorer = shipped()
+        probe = scorer.probe(toks)
         # Two stable sorts of plain integers: cheaper than sorting (count, handle) pairs.
         ranked = sorted(sorted(hits, reverse=True), key=hits.__getitem__, reverse=True)
         live = []
+        examined = 0
         oldest = now - self.window_s
         for handle in ranked:
+            if examined == CANDIDATES_MAX:
+                break
+            if not scorer.may_share(probe, handle & _SKETCH_MASK):
+                examined += 1  # verified and refused, as far as the decision goes
+                continue
             cid = _cid(handle)
             entry = self.table.get(cid)
             if not entry or entry[MERGED] is not None or entry[LAST] < oldest:
@@ -289,9 +295,8 @@ class ClusterState:
                 # Founded by a later message: seen here only when this message is redelivered
                 # after the state moved on. Ignoring it keeps redelivery's decisions the same.
                 continue
-            live.append((cid, entry, handle))
-            if len(live) == CANDIDATES_MAX:
-                break
+            live.append((cid, entry))
+            examined += 1
         return live
 
     def _candidates(self, block: str, toks: tuple[str, ...]) -> Counter[int]:
@@ -327,6 +332,22 @@ class ClusterState:
         for key in _words(block, toks):
             self.words.setdefault(key, set()).add(handle)
 
+    def _rekey(self, before: int, after: int, entry: Any) -> None:
+        """Replace a cluster's handle under the keys of its texts (its sketch grew)."""
+        for text in entry[TEXTS]:
+            toks = text_tokens(text)
+            for key in _bands(entry[BLOCK], toks):
+                hit = self.index.get(key)
+                if hit == before:
+                    self.index[key] = after
+                elif isinstance(hit, list) and before in hit:
+                    hit[hit.index(before)] = after
+            for key in _words(entry[BLOCK], toks):
+                handles = self.words.get(key)
+                if handles is not None and before in handles:
+                    handles.discard(before)
+                    handles.add(after)
+
     def _remove(self, cid: str, entry: Any) -> None:
         """Drop an evicted cluster from the index (as if it had been rebuilt without it)."""
         handle = _entry_handle(cid, entry)
@@ -338,6 +359,8 @@ class ClusterState:
                     del self.index[key]
                 elif isinstance(hit, list) and handle in hit:
                     hit.remove(handle)
+                    if not hit:
+                        del self.index[key]
             for key in _words(entry[BLOCK], toks):
                 handles = self.words.get(key)
                 if handles is not None:
@@ -364,8 +387,11 @@ class ClusterState:
         if group.outlet and group.outlet not in entry[OUTLETS] and len(entry[OUTLETS]) < MAX_OUTLETS:
             entry[OUTLETS] = [*entry[OUTLETS], group.outlet]
         if score < VARIANT_BELOW and len(entry[TEXTS]) < MAX_TEXTS and claim.text not in entry[TEXTS]:
+            before = _entry_handle(cid, entry)
             entry[TEXTS] = [*entry[TEXTS], claim.text]
-            self._add(_entry_handle(cid, entry), entry[BLOCK], toks)
+            after = before & ~_SKETCH_MASK | union(before & _SKETCH_MASK, shipped().sketch(toks))
+            self._rekey(before, after, entry)
+            self._add(after, entry[BLOCK], toks)
         self.table[cid] = entry
         if entry[COUNT] > 1:  # a lone claim is no news: its cluster record waits for a second member
             record = touched.get(cid)

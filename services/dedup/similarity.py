@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,10 +64,12 @@ PARTIAL_MIN_SPAN: Final = 5
 # that share a few of its words) before any profile is built: the dedup hot path's cheap veto.
 SAME_MIN_SHARED_IDF: Final = 0.4
 # A text's sketch (``Scorer.sketch``) for the cheap veto: a bit per content word (of
-# SKETCH_BITS), above them whether it is negated, and above that its IDF mass in sixteenths,
-# rounded down.
+# SKETCH_BITS), above them two flags (a text not negated, a negated text), and above those its
+# IDF mass in sixteenths, rounded down. The union of several texts' sketches (``union``) is a
+# sketch that refuses only what every one of them refuses.
 SKETCH_BITS: Final = 256
-SKETCH_SIZE: Final = SKETCH_BITS + 17
+SKETCH_SIZE: Final = SKETCH_BITS + 2 + 16
+_WORD_BITS: Final = (1 << SKETCH_BITS) - 1
 # A pair whose texts differ by one of these opposites ("rose"/"fell") is scaled down by this
 # factor: MRPC agrees (4 of its 34 such pairs are paraphrases) and so does our precision goal.
 CONTRADICTION_FACTOR: Final = 0.25
@@ -362,14 +365,15 @@ class Scorer:
 
     def sketch(self, toks: tuple[str, ...]) -> int:
         """A compact summary of ``toks`` (``SKETCH_SIZE`` bits) against which ``may_share``
-        checks the shared-IDF floor without the text: a stored text's sketch lets the dedup hot
-        path refuse it without reading, tokenising or profiling it. Word bits come from this
-        process's string hash: a sketch is never stored or sent."""
+        checks the cheap veto without the text: a stored text's sketch lets the dedup hot path
+        refuse it without reading, tokenising or profiling it. Word bits come from a fixed
+        hash: which candidates a sketch refuses, and so which ones a claim examines, is the same
+        in every process."""
         _, negated, idf_of, total = self.gist(toks)
         mask = 0
         for word in idf_of:
-            mask |= 1 << (hash(word) % SKETCH_BITS)
-        return (min(int(total * 16), 0xFFFF) << 1 | negated) << SKETCH_BITS | mask
+            mask |= 1 << _word_bit(word)
+        return (min(int(total * 16), 0xFFFF) << 2 | 1 << negated) << SKETCH_BITS | mask
 
     def probe(self, toks: tuple[str, ...]) -> Probe:
         """What ``may_share`` needs of the new text: its word bits, the IDF mass behind each
@@ -378,21 +382,21 @@ class Scorer:
         weights = [0.0] * SKETCH_BITS
         mask = 0
         for word, idf in idf_of.items():
-            bit = hash(word) % SKETCH_BITS
+            bit = _word_bit(word)
             weights[bit] += idf
             mask |= 1 << bit
         return mask, weights, total, negated
 
     def may_share(self, probe: Probe, sketch: int) -> bool:
-        """False only when ``may_be_same`` is False for the pair (the probe's and the sketched
-        text): one is negated and the other not, or they lack shared IDF mass. A bit shared by
-        chance only adds to the bound, and the sketched mass is rounded down: the bound never
-        refuses a pair the floor accepts."""
+        """False only when ``may_be_same`` is False for the probe's text against the sketched
+        one (against each of them, for a union): one is negated and the other not, or they lack
+        shared IDF mass. A bit shared by chance only adds to the bound, and the sketched mass
+        is rounded down: the bound never refuses a pair the floor accepts."""
         mask, weights, total, negated = probe
         above = sketch >> SKETCH_BITS
-        if above & 1 != negated:
+        if not above >> negated & 1:
             return False
-        small = min(total, (above >> 1) / 16)
+        small = min(total, (above >> 2) / 16)
         shared = 0.0
         common = mask & sketch
         while common:
@@ -426,6 +430,18 @@ class Scorer:
 Gist = tuple[frozenset[str], bool, dict[str, float], float]
 # A text's content-word bits, the IDF mass behind each bit, its whole IDF mass, negated or not.
 Probe = tuple[int, list[float], float, bool]
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_bit(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8", "surrogatepass")) % SKETCH_BITS
+
+
+def union(a: int, b: int) -> int:
+    """The sketch of a set of texts from two sketches (see ``SKETCH_BITS``)."""
+    flags = (a | b) >> SKETCH_BITS & 3
+    mass = min(a >> SKETCH_BITS + 2, b >> SKETCH_BITS + 2)
+    return (mass << 2 | flags) << SKETCH_BITS | (a | b) & _WORD_BITS
 
 
 def _shared_idf_min(ia: dict[str, float], ta: float, ib: dict[str, float], tb: float) -> float:
@@ -468,6 +484,7 @@ def _partial_report(a: Profile, b: Profile) -> bool:
     return not _spans(a.tokens).isdisjoint(_spans(b.tokens))
 
 
+@lru_cache(maxsize=1 << 12)  # the new claim's are needed again for each candidate that gets here
 def _spans(toks: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
     """Word n-grams of the partial-report span length."""
     return frozenset(zip(*(toks[i:] for i in range(PARTIAL_MIN_SPAN)), strict=False))

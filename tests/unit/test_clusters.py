@@ -112,8 +112,8 @@ def test_candidates_per_claim_are_bounded_and_the_true_match_ranks_first() -> No
     toks = text_tokens(original)
     hits = state._candidates(block_key(speaker), toks)
     assert len(hits) > CANDIDATES_MAX
-    live = state._live(hits, 100.0)
-    assert len(live) == CANDIDATES_MAX
+    live = state._live(hits, 100.0, toks)
+    assert 1 <= len(live) <= CANDIDATES_MAX
     assert live[0][0] == founder
     again = "the harbour wall will be rebuilt before winter storms reach the coast"
     assert cluster_ids(state, group("a1", speaker, [again], 100.0)) == [founder]
@@ -139,3 +139,30 @@ def test_a_reported_echo_of_a_quotation_joins_its_cluster() -> None:
     unrelated.claims[0] = unrelated.claims[0].model_copy(update={"kind": "reported"})
     a, b = cluster_ids(state, unrelated)
     assert a != b
+
+
+def _as_sets(index: dict[int, object]) -> dict[int, set[object]]:
+    return {k: set(v) if isinstance(v, list | set) else {v} for k, v in index.items()}
+
+
+def test_live_index_equals_the_rebuilt_one_and_eviction_empties_it() -> None:
+    # Handles carry the union of a cluster's text sketches: a cluster that gains a differently
+    # worded text is re-keyed, and the index a restart rebuilds from the table is the same.
+    state = ClusterState(table={}, window_s=1 * DAY)
+    speaker = "Marit Ekholm"
+    versions = [
+        "the port will close Terminal North for good at the end of the year",
+        "the port will close Terminal North for good at the end of the year and move its cranes south",
+        "Terminal North will close for good at the end of the year, and its staff will move south",
+        "the port will close Terminal North for good at the end of the year because ships have outgrown it",
+    ]
+    others = [f"the ferry timetable for route {n} changes in spring, with fewer crossings" for n in range(6)]
+    for i, text in enumerate([*versions, *others]):
+        cluster_ids(state, group(f"a{i}", speaker, [text], 1.0 + i))
+    assert max(len(e[2]) for k, e in state.table.items() if not k.startswith(MEMBER)) > 1
+    rebuilt = ClusterState(table=dict(state.table), window_s=1 * DAY)
+    rebuilt.rebuild()
+    assert _as_sets(rebuilt.index) == _as_sets(state.index)
+    assert _as_sets(rebuilt.words) == _as_sets(state.words)  # type: ignore[arg-type]
+    state.sweep(now=3 * DAY, partition=0)
+    assert state.table == {} and state.index == {} and state.words == {}

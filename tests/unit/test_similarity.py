@@ -25,6 +25,7 @@ from services.dedup.similarity import (
     score_pair,
     score_tokens,
     shipped,
+    union,
 )
 from services.dedup.speakers import block_key, speakers_compatible
 
@@ -183,12 +184,13 @@ def test_pairs_without_shared_content_score_zero() -> None:
 # -- candidate generation -----------------------------------------------------------------------
 
 
-def test_scores_and_minhash_are_deterministic_across_processes() -> None:
+def test_scores_minhash_and_sketches_are_deterministic_across_processes() -> None:
     a, b = SAME[0]
     code = (
         "from services.dedup.normalize import tokens;"
-        "from services.dedup.similarity import minhash, score_pair;"
-        f"print(repr(score_pair({a!r}, {b!r}).score)); print(list(minhash(tokens({a!r}))))"
+        "from services.dedup.similarity import minhash, score_pair, shipped;"
+        f"print(repr(score_pair({a!r}, {b!r}).score)); print(list(minhash(tokens({a!r}))));"
+        f"print(shipped().sketch(tokens({a!r})))"
     )
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -197,6 +199,7 @@ def test_scores_and_minhash_are_deterministic_across_processes() -> None:
     ).stdout.splitlines()
     assert out[0] == repr(score_pair(a, b).score)
     assert json.loads(out[1]) == list(minhash(tokens(a)))
+    assert int(out[2]) == shipped().sketch(tokens(a))  # which candidates a claim examines
 
 
 def test_minhash_and_bands_shape() -> None:
@@ -367,6 +370,10 @@ def test_sketch_never_refuses_what_the_cheap_veto_accepts() -> None:
             assert not scorer.may_be_same(a, b), (a, b)
             refused += 1
     assert refused > len(pairs) // 2  # and it does refuse most unrelated pairs
+    # A cluster's handle carries the union of its texts' sketches: refused only if each is.
+    for a, b, c in zip(texts, texts[1:], texts[5:], strict=False):
+        if not scorer.may_share(scorer.probe(a), union(scorer.sketch(b), scorer.sketch(c))):
+            assert not scorer.may_be_same(a, b) and not scorer.may_be_same(a, c), (a, b, c)
 
 
 def test_texts_sharing_little_of_their_weight_are_not_one_statement() -> None:
