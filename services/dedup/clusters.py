@@ -178,7 +178,7 @@ class ClusterState:
         for cid in stale:
             entry = self.table.pop(cid)
             if not cid.startswith(MEMBER):
-                self._remove(cid, entry)
+                self._swap(entry, _entry_handle(cid, entry), None)
         self.size -= len(stale)
         self.sweeps += 1
         freeze_alive(thaw=self.sweeps % THAW_EVERY == 0)
@@ -332,40 +332,32 @@ class ClusterState:
         for key in _words(block, toks):
             self.words.setdefault(key, set()).add(handle)
 
-    def _rekey(self, before: int, after: int, entry: Any) -> None:
-        """Replace a cluster's handle under the keys of its texts (its sketch grew)."""
+    def _swap(self, entry: Any, old: int, new: int | None) -> None:
+        """Under the keys of the cluster's texts, put handle ``new`` in place of ``old`` (its
+        sketch grew), or drop ``old`` if ``new`` is None (evicted: as if rebuilt without it)."""
         for text in entry[TEXTS]:
             toks = text_tokens(text)
             for key in _bands(entry[BLOCK], toks):
                 hit = self.index.get(key)
-                if hit == before:
-                    self.index[key] = after
-                elif isinstance(hit, list) and before in hit:
-                    hit[hit.index(before)] = after
-            for key in _words(entry[BLOCK], toks):
-                handles = self.words.get(key)
-                if handles is not None and before in handles:
-                    handles.discard(before)
-                    handles.add(after)
-
-    def _remove(self, cid: str, entry: Any) -> None:
-        """Drop an evicted cluster from the index (as if it had been rebuilt without it)."""
-        handle = _entry_handle(cid, entry)
-        for text in entry[TEXTS]:
-            toks = text_tokens(text)
-            for key in _bands(entry[BLOCK], toks):
-                hit = self.index.get(key)
-                if hit == handle:
-                    del self.index[key]
-                elif isinstance(hit, list) and handle in hit:
-                    hit.remove(handle)
+                if hit == old:
+                    if new is None:
+                        del self.index[key]
+                    else:
+                        self.index[key] = new
+                elif isinstance(hit, list) and old in hit:
+                    if new is not None:
+                        hit[hit.index(old)] = new
+                        continue
+                    hit.remove(old)
                     if not hit:
                         del self.index[key]
             for key in _words(entry[BLOCK], toks):
                 handles = self.words.get(key)
-                if handles is not None:
-                    handles.discard(handle)
-                    if not handles:
+                if handles is not None and old in handles:
+                    handles.discard(old)
+                    if new is not None:
+                        handles.add(new)
+                    elif not handles:
                         del self.words[key]
 
     def _update(
@@ -390,7 +382,7 @@ class ClusterState:
             before = _entry_handle(cid, entry)
             entry[TEXTS] = [*entry[TEXTS], claim.text]
             after = before & ~_SKETCH_MASK | union(before & _SKETCH_MASK, shipped().sketch(toks))
-            self._rekey(before, after, entry)
+            self._swap(entry, before, after)
             self._add(after, entry[BLOCK], toks)
         self.table[cid] = entry
         if entry[COUNT] > 1:  # a lone claim is no news: its cluster record waits for a second member
