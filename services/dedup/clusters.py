@@ -205,7 +205,7 @@ class ClusterState:
             founded = [group.block, claim.speaker, [claim.text], now, now, 0, [], None, part]
             self._update(winner, claim, group, toks, 1.0, touched, founded)
             self.size += 1
-            self._add(_handle(winner, now, shipped().sketch(toks)), group.block, toks)
+            self._add(_entry_handle(winner, founded), group.block, toks)
         else:
             winner, best = matches[0][0], max(m[2] for m in matches)
             for loser, entry, _ in matches[1:]:
@@ -381,7 +381,7 @@ class ClusterState:
         if score < VARIANT_BELOW and len(entry[TEXTS]) < MAX_TEXTS and claim.text not in entry[TEXTS]:
             before = _entry_handle(cid, entry)
             entry[TEXTS] = [*entry[TEXTS], claim.text]
-            after = before & ~_SKETCH_MASK | union(before & _SKETCH_MASK, shipped().sketch(toks))
+            after = _entry_handle(cid, entry)  # its sketch now covers the new text too
             self._swap(entry, before, after)
             self._add(after, entry[BLOCK], toks)
         self.table[cid] = entry
